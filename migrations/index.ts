@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration';
+import * as foundation from './2026_11_23_0001_foundation.ts';
+
+/**
+ * Every migration, in order. A static map (not a folder scan) so it works under tsx,
+ * plain Node and bundlers alike. Add new migrations at the end; never edit old ones.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_23_0001_foundation': foundation,
+};

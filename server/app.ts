@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import { sql } from 'kysely';
+import type { Database } from './db/connect.ts';
+import { appRouter, type AppRouter } from './trpc/app-router.ts';
+import { createRequestContext } from './trpc/context.ts';
+import { CSRF_HEADER } from '../shared/http.ts';
+
+export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+
+export interface AppOptions {
+  database: Database;
+  production: boolean;
+  secureCookies: boolean;
+  logLevel?: string;
+  /** Serve the built client from this directory (default dist/client) if it exists. */
+  clientDir?: string;
+}
+
+/** The HTTP server: tRPC under /api/trpc, health, and the built single-page client. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: true, // behind a load balancer the client address comes from X-Forwarded-For
+    bodyLimit: 10 * 1024 * 1024,
+  });
+  const { db, backend } = opts.database;
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Mantine injects CSS variables at run time
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: opts.secureCookies,
+  });
+
+  // CSRF: a cross-site page can neither send JSON nor a custom header without a CORS preflight,
+  // which this server never grants.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'POST' || !req.url.startsWith('/api/trpc')) return;
+    const type = req.headers['content-type'] ?? '';
+    if (!type.startsWith('application/json') || req.headers[CSRF_HEADER] !== '1') {
+      await reply.code(403).send({ error: { message: 'CSRF check failed: JSON body and x-controlbook-csrf header required' } });
+    }
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/api/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req, res }) =>
+        createRequestContext(db, req, res, { secureCookies: opts.secureCookies, production: opts.production }),
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error, path }, 'procedure failed');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  app.get('/api/health', async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(db);
+      return { status: 'ok', database: backend };
+    } catch (err) {
+      app.log.error({ err }, 'health check: database unreachable');
+      return reply.code(503).send({ status: 'unavailable', database: backend });
+    }
+  });
+
+  const clientDir = opts.clientDir ?? CLIENT_DIR;
+  if (fs.existsSync(path.join(clientDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: 'index.html' });
+    // Client-side routes fall back to the SPA; unknown /api paths stay 404.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+      return reply.code(404).send({ error: { message: `Not found: ${req.method} ${req.url}` } });
+    });
+  } else {
+    app.log.warn(`client not built (${clientDir} missing): run "npm run build"; API only`);
+  }
+
+  return app;
+}

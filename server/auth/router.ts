@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { router, publicProcedure, procedure, writeProcedure } from '../trpc/trpc.ts';
+import { changePasswordInput, loginInput, LOCALES } from '../../shared/auth.ts';
+import { appError } from '../errors.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
+import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
+import { clearFailures, isThrottled, recordFailure, THROTTLE } from './throttle.ts';
+import { Trail } from '../audit/trail.ts';
+
+export const authRouter = router({
+  /** The signed-in user, or null. */
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    const username = input.username.toLowerCase();
+    if (await isThrottled(ctx.db, username, ctx.address)) {
+      throw appError('TOO_MANY_REQUESTS', 'errors.login.throttled', { minutes: THROTTLE.windowMinutes });
+    }
+    const user = await ctx.db
+      .selectFrom('app_user')
+      .select(['id', 'username', 'display_name', 'role', 'locale', 'password_hash', 'active'])
+      .where('username', '=', username)
+      .executeTakeFirst();
+    // Always verify a hash so that unknown users and wrong passwords take the same time.
+    const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !user.active || !ok) {
+      await recordFailure(ctx.db, username, ctx.address);
+      throw appError('UNAUTHORIZED', 'errors.login.failed');
+    }
+    const session = await ctx.db.transaction().execute(async (trx) => {
+      // Rotation: a new token on every sign-in; the token presented before (if any) dies.
+      if (ctx.cookie.token) await deleteSession(trx, ctx.cookie.token);
+      const s = await createSession(trx, user.id, ctx.address);
+      await clearFailures(trx, username);
+      await new Trail(trx, { userId: user.id, username: user.username }).record({
+        entity: 'session',
+        entityId: user.id,
+        action: 'login',
+        after: { address: ctx.address },
+      });
+      return s;
+    });
+    ctx.cookie.set(session.token, session.expiresAt);
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      role: user.role,
+      locale: user.locale === 'en' ? ('en' as const) : ('zh-CN' as const),
+    };
+  }),
+
+  logout: writeProcedure('self').mutation(async ({ ctx }) => {
+    if (ctx.cookie.token) await deleteSession(ctx.db, ctx.cookie.token);
+    await ctx.trail.record({ entity: 'session', entityId: ctx.user.id, action: 'logout' });
+    ctx.cookie.clear();
+    return { ok: true };
+  }),
+
+  changePassword: writeProcedure('self')
+    .input(changePasswordInput)
+    .mutation(async ({ ctx, input }) => {
+      const row = await ctx.db
+        .selectFrom('app_user')
+        .select('password_hash')
+        .where('id', '=', ctx.user.id)
+        .executeTakeFirstOrThrow();
+      if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+        throw appError('BAD_REQUEST', 'errors.password.wrongCurrent');
+      }
+      if (input.newPassword.toLowerCase().includes(ctx.user.username.toLowerCase())) {
+        throw appError('BAD_REQUEST', 'errors.password.containsUsername');
+      }
+      await ctx.db
+        .updateTable('app_user')
+        .set({ password_hash: await hashPassword(input.newPassword), password_changed_at: new Date().toISOString() })
+        .where('id', '=', ctx.user.id)
+        .execute();
+      // Other sessions of this user end; this one stays.
+      await deleteUserSessions(ctx.db, ctx.user.id, ctx.cookie.token ?? undefined);
+      await ctx.trail.record({ entity: 'app_user', entityId: ctx.user.id, action: 'change_password' });
+      return { ok: true };
+    }),
+
+  setLocale: writeProcedure('self')
+    .input(z.object({ locale: z.enum(LOCALES) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.db.updateTable('app_user').set({ locale: input.locale }).where('id', '=', ctx.user.id).execute();
+      await ctx.trail.record({
+        entity: 'app_user',
+        entityId: ctx.user.id,
+        action: 'update',
+        before: { locale: ctx.user.locale },
+        after: { locale: input.locale },
+      });
+      return { locale: input.locale };
+    }),
+});

@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Executor } from '../db/connect.ts';
+import type { Role } from '../../shared/roles.ts';
+import type { Locale } from '../../shared/auth.ts';
+
+export const SESSION_COOKIE = 'cb_session';
+/** Idle lifetime; a session in use is extended at most once per SLIDE_MS. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const SLIDE_MS = 60 * 60 * 1000;
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  locale: Locale;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function createSession(
+  db: Executor,
+  userId: number,
+  address: string | null,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+  await db
+    .insertInto('session')
+    .values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt.toISOString(), address })
+    .execute();
+  return { token, expiresAt };
+}
+
+/** The signed-in user for a cookie token, or null if unknown, expired or the user is inactive. */
+export async function findSessionUser(db: Executor, token: string): Promise<SessionUser | null> {
+  const tokenHash = hashToken(token);
+  const row = await db
+    .selectFrom('session as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.locale', 'u.active', 's.expires_at'])
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row || !row.active) return null;
+  const expires = Date.parse(row.expires_at);
+  const now = Date.now();
+  if (expires <= now) {
+    await db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
+    return null;
+  }
+  if (expires - now < SESSION_TTL_MS - SLIDE_MS) {
+    await db
+      .updateTable('session')
+      .set({ expires_at: new Date(now + SESSION_TTL_MS).toISOString() })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    locale: row.locale === 'en' ? 'en' : 'zh-CN',
+  };
+}
+
+export async function deleteSession(db: Executor, token: string): Promise<void> {
+  await db.deleteFrom('session').where('token_hash', '=', hashToken(token)).execute();
+}
+
+export async function deleteUserSessions(db: Executor, userId: number, exceptToken?: string): Promise<void> {
+  let q = db.deleteFrom('session').where('user_id', '=', userId);
+  if (exceptToken) q = q.where('token_hash', '<>', hashToken(exceptToken));
+  await q.execute();
+}
+
+export async function purgeExpiredSessions(db: Executor): Promise<void> {
+  await db.deleteFrom('session').where('expires_at', '<', sql<string>`now()`).execute();
+  await db.deleteFrom('login_failure').where('at', '<', sql<string>`now() - interval '1 day'`).execute();
+}

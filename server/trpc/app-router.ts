@@ -1,0 +1,15 @@
+import { router } from './trpc.ts';
+import { authRouter } from '../auth/router.ts';
+import { orgRouter } from '../org/router.ts';
+import { usersRouter } from '../users/router.ts';
+import { trailRouter } from '../audit/router.ts';
+
+/** Only composes the domain routers. */
+export const appRouter = router({
+  auth: authRouter,
+  org: orgRouter,
+  users: usersRouter,
+  trail: trailRouter,
+});
+
+export type AppRouter = typeof appRouter;
