@@ -1,0 +1,136 @@
+import type { ReactNode } from 'react';
+import { Group, ScrollArea, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import {
+  columnFilteringFeature,
+  createColumnHelper,
+  createFilteredRowModel,
+  createSortedRowModel,
+  filterFn_includesString,
+  globalFilteringFeature,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  sortFn_basic,
+  sortFn_text,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type RowData,
+} from '@tanstack/react-table';
+import { useTranslation } from 'react-i18next';
+
+/** The features every ControlBook grid has: client-side sorting and a global text filter. */
+export const gridFeatures = tableFeatures({
+  rowSortingFeature,
+  columnFilteringFeature,
+  globalFilteringFeature,
+  sortedRowModel: createSortedRowModel(),
+  filteredRowModel: createFilteredRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text, basic: sortFn_basic },
+  filterFns: { includesString: filterFn_includesString },
+});
+export type GridFeatures = typeof gridFeatures;
+export type GridColumn<T extends RowData> = ColumnDef<GridFeatures, T, any>;
+
+/**
+ * Column helper for a grid of `T`. Convention: a string `header` is an i18n key, translated
+ * by the grid, so column definitions need no `t` and headers follow the language switch.
+ */
+export function gridColumnHelper<T extends RowData>() {
+  return createColumnHelper<GridFeatures, T>();
+}
+
+export interface DataGridProps<T extends RowData> {
+  data: T[];
+  columns: GridColumn<T>[];
+  getRowId?: (row: T) => string;
+  /** Buttons and filters shown left of the search box. */
+  toolbar?: ReactNode;
+  /** Shown under the grid (e.g. "load more"). */
+  footer?: ReactNode;
+  testId?: string;
+  loading?: boolean;
+}
+
+export function DataGrid<T extends RowData>({ data, columns, getRowId, toolbar, footer, testId, loading }: DataGridProps<T>) {
+  const { t } = useTranslation();
+  const table = useTable({
+    features: gridFeatures,
+    columns,
+    data,
+    ...(getRowId ? { getRowId: (row: T) => getRowId(row) } : {}),
+    globalFilterFn: 'includesString',
+    getColumnCanGlobalFilter: (column) => column.id !== 'actions',
+  });
+  const rows = table.getRowModel().rows;
+  const filter = (table.state.globalFilter as string | undefined) ?? '';
+
+  return (
+    <div data-testid={testId}>
+      <Group justify="space-between" mb="sm" wrap="wrap">
+        <Group gap="sm">{toolbar}</Group>
+        <TextInput
+          placeholder={t('common.search')}
+          aria-label={t('common.search')}
+          value={filter}
+          onChange={(e) => table.setGlobalFilter(e.currentTarget.value)}
+          data-testid="grid-search"
+          w={240}
+        />
+      </Group>
+      <ScrollArea>
+        <Table striped highlightOnHover withTableBorder verticalSpacing="xs">
+          <Table.Thead>
+            {table.getHeaderGroups().map((group) => (
+              <Table.Tr key={group.id}>
+                {group.headers.map((header) => {
+                  const def = header.column.columnDef.header;
+                  const label =
+                    typeof def === 'string' ? t(def) : header.isPlaceholder ? null : <table.FlexRender header={header} />;
+                  const sorted = header.column.getIsSorted();
+                  return (
+                    <Table.Th key={header.id} style={{ whiteSpace: 'nowrap' }}>
+                      {header.column.getCanSort() ? (
+                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
+                          {label}
+                          {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                        </UnstyledButton>
+                      ) : (
+                        label
+                      )}
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            ))}
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={row.id} data-testid="grid-row">
+                {row.getAllCells().map((cell) => (
+                  <Table.Td key={cell.id}>
+                    <table.FlexRender cell={cell} />
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+            {rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={columns.length}>
+                  <Text c="dimmed" ta="center" py="md">
+                    {loading ? t('app.loading') : t('common.noRows')}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+      <Group justify="space-between" mt="xs">
+        <Text size="sm" c="dimmed">
+          {t('common.rowCount', { count: rows.length })}
+        </Text>
+        {footer}
+      </Group>
+    </div>
+  );
+}

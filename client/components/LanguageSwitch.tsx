@@ -1,0 +1,36 @@
+import { SegmentedControl } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { resolveLocale, type Locale } from '../../shared/auth.ts';
+import { applyLocale } from '../i18n/index.ts';
+import { useTRPC } from '../lib/trpc.ts';
+import { useSessionUser } from '../lib/session.tsx';
+import { notifyError } from '../lib/errors.ts';
+
+/** 中文 / English toggle; when signed in the choice is saved on the user too. */
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const trpc = useTRPC();
+  const { user } = useSessionUser();
+  const setLocale = useMutation(trpc.auth.setLocale.mutationOptions({ onError: notifyError }));
+
+  const change = async (value: string) => {
+    const locale: Locale = resolveLocale(value);
+    await applyLocale(locale);
+    if (user) setLocale.mutate({ locale });
+  };
+
+  return (
+    <SegmentedControl
+      size="xs"
+      aria-label={t('language.label')}
+      data-testid="language-switch"
+      value={resolveLocale(i18n.language)}
+      onChange={(v) => void change(v)}
+      data={[
+        { value: 'zh-CN', label: t('language.zh') },
+        { value: 'en', label: t('language.en') },
+      ]}
+    />
+  );
+}

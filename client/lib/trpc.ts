@@ -1,0 +1,27 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '../../server/trpc/app-router.ts';
+import { CSRF_HEADER, LOCALE_HEADER } from '../../shared/http.ts';
+import { currentLocale } from '../i18n/index.ts';
+
+/** The one tRPC client: every request carries the CSRF header and the current UI language. */
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+export function makeTrpcClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: '/api/trpc',
+        headers: () => ({ [CSRF_HEADER]: '1', [LOCALE_HEADER]: currentLocale() }),
+      }),
+    ],
+  });
+}
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type AppError = TRPCClientError<AppRouter>;
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof TRPCClientError;
+}
