@@ -1,5 +1,5 @@
 import { SegmentedControl } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { resolveLocale, type Locale } from '../../shared/auth.ts';
 import { applyLocale } from '../i18n/index.ts';
@@ -12,7 +12,14 @@ export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
   const { user } = useSessionUser();
-  const setLocale = useMutation(trpc.auth.setLocale.mutationOptions({ onError: notifyError }));
+  const queryClient = useQueryClient();
+  const setLocale = useMutation(
+    trpc.auth.setLocale.mutationOptions({
+      onSuccess: ({ locale }) =>
+        queryClient.setQueryData(trpc.auth.me.queryKey(), (me) => (me ? { ...me, locale } : me)),
+      onError: notifyError,
+    }),
+  );
 
   const change = async (value: string) => {
     const locale: Locale = resolveLocale(value);

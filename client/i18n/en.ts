@@ -1,7 +1,7 @@
 import type { UiMessages } from './zh-CN.ts';
 
 export const uiEn: UiMessages = {
-  app: { name: 'ControlBook', productName: 'ControlBook', loading: 'Loading…' },
+  app: { name: 'Internal control manual', productName: 'ControlBook', loading: 'Loading…' },
   language: { label: 'Language', zh: '中文', en: 'English' },
   nav: {
     groups: { home: 'Home', org: 'Organisation', admin: 'Administration' },

@@ -27,11 +27,16 @@ export async function applyLocale(locale: Locale): Promise<void> {
   } catch {
     // private mode: the choice simply is not remembered
   }
-  document.documentElement.lang = locale;
   if (i18next.language !== locale) await i18next.changeLanguage(locale);
 }
 
 export const i18n = i18next;
+
+// document title follows the language (registered before init so the first language counts too)
+i18next.on('languageChanged', (lng) => {
+  document.documentElement.lang = lng;
+  document.title = `${i18next.t('app.productName')} · ${i18next.t('app.name')}`;
+});
 
 void i18next.use(initReactI18next).init({
   resources: {
@@ -44,4 +49,3 @@ void i18next.use(initReactI18next).init({
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
 });
-document.documentElement.lang = storedLocale();

@@ -47,7 +47,7 @@ export function AppLayout({ user }: { user: SessionUser }) {
             <Text size="sm" data-testid="current-user" visibleFrom="sm">
               {user.displayName}
             </Text>
-            <Badge variant="light" data-testid="current-role">
+            <Badge variant="light" tt="none" data-testid="current-role">
               {t(`roles.${user.role}`)}
             </Badge>
             <LanguageSwitch />

@@ -124,12 +124,29 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
     });
   });
 
+  it('admin: every organisation and administration grid loads rows', async () => {
+    await withPage(async (page) => {
+      await signIn(page, server.baseUrl, 'admin');
+      for (const area of ['positions', 'people', 'assignments', 'users'] as const) {
+        await page.getByTestId(`nav-${area}`).click();
+        await page.getByTestId(`${area}-grid`).getByTestId('grid-row').first().waitFor();
+        await screenshot(page, `admin-${area}`);
+      }
+      // the global filter narrows the grid
+      const grid = page.getByTestId('users-grid');
+      await grid.getByTestId('grid-search').fill('auditor');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="users-grid"] [data-testid="grid-row"]').length === 1);
+    });
+  });
+
   it('admin: the audit trail lists the sign-ins', async () => {
     await withPage(async (page) => {
       await signIn(page, server.baseUrl, 'admin');
       await page.getByTestId('nav-trail').click();
       const grid = page.getByTestId('trail-grid');
       await grid.getByRole('cell', { name: '登录', exact: true }).first().waitFor();
+      await grid.getByTestId('trail-detail').first().click();
+      await page.getByTestId('trail-after').waitFor();
       await screenshot(page, 'admin-trail');
     });
   });
