@@ -17,10 +17,12 @@ export interface Database {
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir?: string } // no dataDir → in memory (tests)
-  | { kind: 'postgres'; url: string; poolSize?: number };
+  | { kind: 'postgres'; url: string; poolSize?: number; searchPath?: string };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize) : openPglite(target.dataDir);
+  return target.kind === 'postgres'
+    ? openPostgres(target.url, target.poolSize, target.searchPath)
+    : openPglite(target.dataDir);
 }
 
 async function openPglite(dataDir?: string): Promise<Database> {
@@ -50,11 +52,12 @@ async function openPglite(dataDir?: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+async function openPostgres(url: string, poolSize = 10, searchPath?: string): Promise<Database> {
+  if (searchPath && !/^[a-z_][a-z0-9_]*$/.test(searchPath)) throw new Error(`invalid schema name: ${searchPath}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    options: '-c TimeZone=UTC',
+    options: `-c TimeZone=UTC${searchPath ? ` -c search_path=${searchPath}` : ''}`,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         (format ?? 'text') === 'text' && typeParsers[oid]

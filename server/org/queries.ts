@@ -57,9 +57,17 @@ export function getPosition(db: Executor, id: number) {
   return db.selectFrom('position').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A position's duty codes in the duty categories' display order (as listPositions gives them). */
 export async function positionDuties(db: Executor, positionId: number): Promise<string[]> {
-  const rows = await db.selectFrom('position_duty').select('duty_code').where('position_id', '=', positionId).execute();
-  return rows.map((r) => r.duty_code).sort();
+  const rows = await db
+    .selectFrom('position_duty as d')
+    .innerJoin('duty_category as c', 'c.code', 'd.duty_code')
+    .select('d.duty_code')
+    .where('d.position_id', '=', positionId)
+    .orderBy('c.sort_order')
+    .orderBy('c.code')
+    .execute();
+  return rows.map((r) => r.duty_code);
 }
 
 export function listPeople(db: Executor) {

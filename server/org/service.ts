@@ -12,6 +12,7 @@ import {
 } from '../../shared/org.ts';
 import type { z } from 'zod';
 import * as q from './queries.ts';
+import { camelRow } from '../db/camel.ts';
 
 /**
  * Organisation changes. Each function runs inside the caller's transaction (writeProcedure)
@@ -44,7 +45,7 @@ export async function createUnit(trx: Executor, trail: Trail, input: Unit) {
     .returningAll()
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'org_unit', entityId: row.id, action: 'create', after: row });
-  return row;
+  return camelRow(row);
 }
 
 export async function updateUnit(trx: Executor, trail: Trail, id: number, input: Unit) {
@@ -58,7 +59,7 @@ export async function updateUnit(trx: Executor, trail: Trail, id: number, input:
     .returningAll()
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'org_unit', entityId: id, action: 'update', before, after });
-  return after;
+  return camelRow(after);
 }
 
 export async function deleteUnit(trx: Executor, trail: Trail, id: number) {
@@ -100,7 +101,7 @@ async function setDuties(trx: Executor, positionId: number, duties: string[]) {
       .values(wanted.map((duty_code) => ({ position_id: positionId, duty_code })))
       .execute();
   }
-  return wanted.sort();
+  return q.positionDuties(trx, positionId);
 }
 
 export async function createPosition(trx: Executor, trail: Trail, input: Position) {
@@ -113,7 +114,7 @@ export async function createPosition(trx: Executor, trail: Trail, input: Positio
   const duties = await setDuties(trx, row.id, input.duties);
   const after = { ...row, duties };
   await trail.record({ entity: 'position', entityId: row.id, action: 'create', after });
-  return after;
+  return camelRow(after);
 }
 
 export async function updatePosition(trx: Executor, trail: Trail, id: number, input: Position) {
@@ -129,7 +130,7 @@ export async function updatePosition(trx: Executor, trail: Trail, id: number, in
     .executeTakeFirstOrThrow();
   const after = { ...updated, duties: await setDuties(trx, id, input.duties) };
   await trail.record({ entity: 'position', entityId: id, action: 'update', before, after });
-  return after;
+  return camelRow(after);
 }
 
 export async function deletePosition(trx: Executor, trail: Trail, id: number) {
@@ -162,7 +163,7 @@ export async function createPerson(trx: Executor, trail: Trail, input: Person) {
     .returningAll()
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'person', entityId: row.id, action: 'create', after: row });
-  return row;
+  return camelRow(row);
 }
 
 export async function updatePerson(trx: Executor, trail: Trail, id: number, input: Person) {
@@ -175,7 +176,7 @@ export async function updatePerson(trx: Executor, trail: Trail, id: number, inpu
     .returningAll()
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'person', entityId: id, action: 'update', before, after });
-  return after;
+  return camelRow(after);
 }
 
 export async function deletePerson(trx: Executor, trail: Trail, id: number) {
@@ -241,7 +242,7 @@ export async function createAssignment(trx: Executor, trail: Trail, input: Assig
     .returningAll()
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'assignment', entityId: row.id, action: 'create', after: row });
-  return row;
+  return camelRow(row);
 }
 
 export async function updateAssignment(trx: Executor, trail: Trail, id: number, input: Assignment) {
@@ -264,7 +265,7 @@ export async function updateAssignment(trx: Executor, trail: Trail, id: number, 
     .returningAll()
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'assignment', entityId: id, action: 'update', before, after });
-  return after;
+  return camelRow(after);
 }
 
 export async function deleteAssignment(trx: Executor, trail: Trail, id: number) {

@@ -6,6 +6,7 @@ import { appError, notFound } from '../errors.ts';
 import { hashPassword } from '../auth/password.ts';
 import { deleteUserSessions } from '../auth/sessions.ts';
 import type { userInput } from '../../shared/auth.ts';
+import { camelRow } from '../db/camel.ts';
 
 type UserInput = z.output<typeof userInput>;
 
@@ -45,7 +46,7 @@ export async function createUser(trx: Executor, trail: Trail, input: UserInput &
     .returning(publicColumns)
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'app_user', entityId: row.id, action: 'create', after: row });
-  return row;
+  return camelRow(row);
 }
 
 /** There must always be an active admin left, or nobody can administer the system. */
@@ -88,7 +89,7 @@ export async function updateUser(
   // A role change or deactivation takes effect now, not at the next sign-in.
   if (before.role !== after.role || !after.active) await deleteUserSessions(trx, id);
   await trail.record({ entity: 'app_user', entityId: id, action: 'update', before, after });
-  return after;
+  return camelRow(after);
 }
 
 export async function resetPassword(trx: Executor, trail: Trail, id: number, password: string) {
