@@ -1,0 +1,6 @@
+import fs from 'node:fs';
+import { permissionsMarkdown } from './permissions-table.ts';
+
+fs.mkdirSync('docs', { recursive: true });
+fs.writeFileSync('docs/permissions.md', permissionsMarkdown());
+console.log('wrote docs/permissions.md');
