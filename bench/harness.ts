@@ -1,0 +1,68 @@
+import { openDatabase, type Database } from '../server/db/connect.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+
+/** What each benchmark case gets: a fresh, migrated database of one backend. */
+export interface BenchContext {
+  backend: 'pglite' | 'postgres';
+  database: Database;
+}
+
+export interface BenchResult {
+  /** the feature's cost divided by the baseline's, measured in the same run */
+  ratio: number;
+  /** what was compared: sizes, medians, units */
+  details: string;
+}
+
+export interface BenchCase {
+  name: string;
+  run(ctx: BenchContext): Promise<BenchResult>;
+}
+
+/** Median wall time in ms of `iterations` runs of fn, after `warmup` unmeasured runs. */
+export async function medianMs(fn: () => Promise<unknown>, iterations: number, warmup = Math.ceil(iterations / 10)): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+}
+
+/**
+ * A fresh database per case: an in-memory PGlite, or a new database on the server named by
+ * DATABASE_URL (created and dropped around the case).
+ */
+export async function withFreshDatabase<T>(backend: BenchContext['backend'], fn: (database: Database) => Promise<T>): Promise<T> {
+  if (backend === 'pglite') {
+    const database = await openDatabase({ kind: 'pglite' });
+    try {
+      await migrateToLatest(database.db);
+      return await fn(database);
+    } finally {
+      await database.close();
+    }
+  }
+  const url = new URL(process.env.DATABASE_URL!);
+  const name = `cb_bench_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const admin = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
+  const { sql } = await import('kysely');
+  await sql`create database ${sql.id(name)}`.execute(admin.db);
+  try {
+    url.pathname = `/${name}`;
+    const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+    try {
+      await migrateToLatest(database.db);
+      return await fn(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await admin.close();
+  }
+}

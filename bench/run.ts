@@ -1,0 +1,32 @@
+import { apiRoundtrip } from './cases/api-roundtrip.ts';
+import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.ts';
+
+/**
+ * `npm run bench [-- NAME…]`: runs each case on a fresh PGlite database, and again on PostgreSQL
+ * when DATABASE_URL is set. Prints one line per case and backend:
+ *   BENCH <case> ratio=<feature cost / baseline cost> backend=<pglite|postgres> <details>
+ */
+const CASES: BenchCase[] = [apiRoundtrip];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !CASES.some((c) => c.name === w));
+if (unknown.length) {
+  console.error(`unknown bench case(s): ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = wanted.length ? CASES.filter((c) => wanted.includes(c.name)) : CASES;
+const backends: BenchContext['backend'][] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+let failed = false;
+for (const c of selected) {
+  for (const backend of backends) {
+    try {
+      const result = await withFreshDatabase(backend, (database) => c.run({ backend, database }));
+      console.log(`BENCH ${c.name} ratio=${result.ratio.toFixed(2)} backend=${backend} ${result.details}`);
+    } catch (err) {
+      failed = true;
+      console.error(`bench case ${c.name} on ${backend} failed:`, err);
+    }
+  }
+}
+process.exit(failed ? 1 : 0);
