@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** The manual as an outline (DESIGN §3.1): kinds, statuses, numbering styles, node shapes. */
+
+export const NODE_KINDS = ['chapter', 'section', 'clause', 'process', 'step', 'control'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export const PROCESS_STATUSES = ['draft', 'pending_design', 'active', 'retired'] as const;
+export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
+
+export const NUMBERING_STYLES = ['decimal', 'regulation'] as const;
+export type NumberingStyle = (typeof NUMBERING_STYLES)[number];
+
+/** A node as stored: identity, place in the tree, content. Numbers are derived, never stored. */
+export interface OutlineNode {
+  id: number;
+  parentId: number | null;
+  /** fractional-index key; siblings sort by it bytewise */
+  orderKey: string;
+  kind: NodeKind;
+  title: string;
+  body: string;
+}
+
+/** A node with its derived number and depth (0 = top level), in document (pre-)order. */
+export interface NumberedNode extends OutlineNode {
+  number: string;
+  depth: number;
+}
+
+export const nodeKind = z.enum(NODE_KINDS);
