@@ -12,7 +12,8 @@ export interface ProcedureAccess {
 
 /** Every procedure of the app router with who may call it, read from the procedures' own meta. */
 export function procedureAccess(): ProcedureAccess[] {
-  const procedures = appRouter._def.procedures as Record<string, { _def: { type: ProcedureAccess['type']; meta?: ProcedureMeta } }>;
+  // At run time _def.procedures is flat: "org.units.list" → procedure.
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureAccess['type']; meta?: ProcedureMeta } }>;
   return Object.entries(procedures)
     .map(([path, proc]) => {
       const meta = proc._def.meta;
