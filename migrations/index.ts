@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026_11_23_0001_foundation.ts';
+import * as manualOutline from './2026_11_23_0002_manual_outline.ts';
 
 /**
  * Every migration, in order. A static map (not a folder scan) so it works under tsx,
@@ -7,4 +8,5 @@ import * as foundation from './2026_11_23_0001_foundation.ts';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_foundation': foundation,
+  '2026_11_23_0002_manual_outline': manualOutline,
 };

@@ -29,3 +29,21 @@ export interface NumberedNode extends OutlineNode {
 }
 
 export const nodeKind = z.enum(NODE_KINDS);
+
+/**
+ * Which kinds may sit directly under which (null = top level). A chapter only at the top, a
+ * section in a chapter, steps in processes, controls in steps or processes; clauses are generic
+ * text items allowed almost anywhere except under a control.
+ */
+export const ALLOWED_PARENTS: Record<NodeKind, ReadonlyArray<NodeKind | null>> = {
+  chapter: [null],
+  section: [null, 'chapter', 'section'],
+  clause: [null, 'chapter', 'section', 'clause', 'process', 'step'],
+  process: [null, 'chapter', 'section', 'clause'],
+  step: ['process', 'step'],
+  control: ['process', 'step'],
+};
+
+export function kindAllowedUnder(kind: NodeKind, parentKind: NodeKind | null): boolean {
+  return ALLOWED_PARENTS[kind].includes(parentKind);
+}

@@ -98,6 +98,49 @@ export interface AuditTrailTable {
   after: Json;
 }
 
+export interface ManualTable {
+  id: Generated<number>;
+  code: string;
+  title: string;
+  numbering_style: 'decimal' | 'regulation';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ManualNodeTable {
+  id: Generated<number>;
+  manual_id: number;
+  parent_id: number | null;
+  order_key: string;
+  kind: 'chapter' | 'section' | 'clause' | 'process' | 'step' | 'control';
+  title: string;
+  body: Generated<string>;
+  status: 'draft' | 'pending_design' | 'active' | 'retired' | null;
+  owner_unit_id: number | null;
+  design_subjects: ColumnType<string[], string[] | undefined, string[]>;
+  design_business_types: ColumnType<string[], string[] | undefined, string[]>;
+  design_unit_ids: ColumnType<number[], number[] | undefined, number[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NodeReferenceTable {
+  source_node_id: number;
+  target_node_id: number;
+}
+
+export interface ManualVersionTable {
+  id: Generated<number>;
+  manual_id: number;
+  version_no: number;
+  note: Generated<string>;
+  published_at: Timestamp;
+  published_by: string;
+  numbering_style: 'decimal' | 'regulation';
+  node_count: number;
+  snapshot: ColumnType<unknown, string, string>;
+}
+
 export interface DB {
   org_unit: OrgUnitTable;
   duty_category: DutyCategoryTable;
@@ -109,6 +152,10 @@ export interface DB {
   session: SessionTable;
   login_failure: LoginFailureTable;
   audit_trail: AuditTrailTable;
+  manual: ManualTable;
+  manual_node: ManualNodeTable;
+  node_reference: NodeReferenceTable;
+  manual_version: ManualVersionTable;
 }
 
 export type OrgUnitRow = Selectable<OrgUnitTable>;
