@@ -21,10 +21,12 @@ export function regulationNames(body: string): string[] {
   return [...new Set([...body.matchAll(REGULATION_REF)].map((m) => m[1]!.trim()))];
 }
 
+/** Each open placeholder with its sentence up to the marker, e.g. "细则另行制定". */
 export function placeholderExcerpts(body: string): string[] {
   return [...body.matchAll(PLACEHOLDER)].map((m) => {
-    const start = Math.max(0, (m.index ?? 0) - 20);
-    return body.slice(start, (m.index ?? 0) + m[0].length).replace(/\s+/g, ' ');
+    const at = m.index ?? 0;
+    const sentenceStart = Math.max(...['。', '；', '！', '？', '\n'].map((p) => body.lastIndexOf(p, at - 1))) + 1;
+    return body.slice(Math.max(sentenceStart, at - 60), at + m[0].length).trim();
   });
 }
 
