@@ -7,7 +7,7 @@ const body = '审批后付款，见 [[node:12]] 与 [[node:7]]；再见 [[node:1
 it('finds node references, regulations and open placeholders in body text', () => {
   expect(referencedNodeIds(body)).toEqual([12, 7]);
   expect(regulationNames(body)).toEqual(['资金管理办法', '印章管理规定']);
-  expect(placeholderExcerpts(body)).toEqual(['管理规定》。细则另行制定']);
+  expect(placeholderExcerpts(body)).toEqual(['细则另行制定']);
 });
 
 it('renders node references with the current number and marks dangling ones', () => {
