@@ -1,4 +1,5 @@
 import { apiRoundtrip } from './cases/api-roundtrip.ts';
+import { outlineInsert, outlineMove, outlineTree } from './cases/outline.ts';
 import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.ts';
 
 /**
@@ -6,7 +7,7 @@ import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.
  * when DATABASE_URL is set. Prints one line per case and backend:
  *   BENCH <case> ratio=<feature cost / baseline cost> backend=<pglite|postgres> <details>
  */
-const CASES: BenchCase[] = [apiRoundtrip];
+const CASES: BenchCase[] = [apiRoundtrip, outlineInsert, outlineMove, outlineTree];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !CASES.some((c) => c.name === w));

@@ -11,6 +11,9 @@ export const PERMISSIONS = {
   'org.write': ['admin'],
   'users.manage': ['admin'],
   'trail.read': ['admin'],
+  'manual.read': EVERYONE,
+  /** edit outlines, import, publish versions */
+  'manual.write': ['admin', 'designer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

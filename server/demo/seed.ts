@@ -3,6 +3,7 @@ import { Trail } from '../audit/trail.ts';
 import * as org from '../org/service.ts';
 import { createUser } from '../users/service.ts';
 import type { Role } from '../../shared/roles.ts';
+import { seedDemoManual } from './manual.ts';
 
 /** Public demo credentials, printed on the console and in the README. Change them in real use. */
 export const DEMO_PASSWORD = 'ControlBook2026';
@@ -108,8 +109,10 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
   await db.transaction().execute(async (trx) => {
     const trail = new Trail(trx, { userId: null, username: 'system' });
     const positionIds = new Map<string, number>();
+    const unitIds = new Map<string, number>();
     const addUnit = async (u: UnitSeed, parentId: number | null, sortOrder: number) => {
       const unit = await org.createUnit(trx, trail, { parentId, code: u.code, name: u.name, sortOrder });
+      unitIds.set(u.code, unit.id);
       for (const p of u.positions) {
         const pos = await org.createPosition(trx, trail, {
           unitId: unit.id,
@@ -163,6 +166,7 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
         password: DEMO_PASSWORD,
       });
     }
+    await seedDemoManual(trx, trail, unitIds);
   });
   return { seeded: true };
 }

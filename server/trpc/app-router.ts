@@ -3,6 +3,7 @@ import { authRouter } from '../auth/router.ts';
 import { orgRouter } from '../org/router.ts';
 import { usersRouter } from '../users/router.ts';
 import { trailRouter } from '../audit/router.ts';
+import { manualRouter } from '../manual/router.ts';
 
 /** Only composes the domain routers. */
 export const appRouter = router({
@@ -10,6 +11,7 @@ export const appRouter = router({
   org: orgRouter,
   users: usersRouter,
   trail: trailRouter,
+  manual: manualRouter,
 });
 
 export type AppRouter = typeof appRouter;
