@@ -13,6 +13,14 @@ import { PeoplePage } from './pages/org/PeoplePage.tsx';
 import { AssignmentsPage } from './pages/org/AssignmentsPage.tsx';
 import { UsersPage } from './pages/admin/UsersPage.tsx';
 import { TrailPage } from './pages/admin/TrailPage.tsx';
+import { ManualsPage } from './pages/manuals/ManualsPage.tsx';
+import { ManualLayout } from './pages/manuals/ManualLayout.tsx';
+import { OutlineEditorPage } from './pages/manuals/OutlineEditorPage.tsx';
+import { DocumentPage } from './pages/manuals/DocumentPage.tsx';
+import { VersionsPage } from './pages/manuals/VersionsPage.tsx';
+import { ProcessesPage } from './pages/manuals/ProcessesPage.tsx';
+import { ReferencesPage } from './pages/manuals/ReferencesPage.tsx';
+import { ImportPage } from './pages/manuals/ImportPage.tsx';
 
 /** Signed-in area: unauthenticated visitors go to /login. */
 function SignedIn() {
@@ -44,6 +52,15 @@ export function AppRoutes() {
         <Route path="org/positions" element={<PositionsPage />} />
         <Route path="org/people" element={<PeoplePage />} />
         <Route path="org/assignments" element={<AssignmentsPage />} />
+        <Route path="manuals" element={<Allowed permission="manual.read"><ManualsPage /></Allowed>} />
+        <Route path="manuals/:id" element={<Allowed permission="manual.read"><ManualLayout /></Allowed>}>
+          <Route index element={<OutlineEditorPage />} />
+          <Route path="document" element={<DocumentPage />} />
+          <Route path="versions" element={<VersionsPage />} />
+          <Route path="processes" element={<ProcessesPage />} />
+          <Route path="references" element={<ReferencesPage />} />
+          <Route path="import" element={<Allowed permission="manual.write"><ImportPage /></Allowed>} />
+        </Route>
         <Route path="admin/users" element={<Allowed permission="users.manage"><UsersPage /></Allowed>} />
         <Route path="admin/trail" element={<Allowed permission="trail.read"><TrailPage /></Allowed>} />
         <Route path="*" element={<Navigate to="/" replace />} />

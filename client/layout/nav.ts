@@ -9,6 +9,7 @@ export interface NavItem {
 
 export const navGroups: { key: string; items: NavItem[] }[] = [
   { key: 'home', items: [{ key: 'home', path: '/', permission: 'self' }] },
+  { key: 'design', items: [{ key: 'manuals', path: '/manuals', permission: 'manual.read' }] },
   {
     key: 'org',
     items: [

@@ -1,0 +1,120 @@
+import { useMemo, useState } from 'react';
+import { Anchor, Badge, Button, Select, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { NUMBERING_STYLES, type NumberingStyle } from '../../../shared/outline.ts';
+import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
+import { FormModal } from '../../components/FormModal.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { useTRPC } from '../../lib/trpc.ts';
+import { useCan } from '../../lib/session.tsx';
+import { notifySuccess, reportError } from '../../lib/errors.ts';
+import type { ManualRow } from './outline-tree.ts';
+
+const col = gridColumnHelper<ManualRow>();
+const NO_MANUALS: ManualRow[] = [];
+
+/** Create (manual undefined) or edit a manual's code, title and numbering style. */
+export function ManualForm({ manual, onClose, onSaved }: { manual?: Pick<ManualRow, 'id' | 'code' | 'title' | 'numberingStyle'>; onClose: () => void; onSaved?: (id: number) => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const create = useMutation(trpc.manual.create.mutationOptions());
+  const update = useMutation(trpc.manual.update.mutationOptions());
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { code: manual?.code ?? '', title: manual?.title ?? '', numberingStyle: (manual?.numberingStyle ?? 'decimal') as NumberingStyle },
+  });
+  const submit = form.onSubmit(async (values) => {
+    try {
+      const saved = manual ? await update.mutateAsync({ id: manual.id, data: values }) : await create.mutateAsync(values);
+      await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
+      notifySuccess('common.saved');
+      onClose();
+      onSaved?.(saved.id);
+    } catch (err) {
+      reportError(err, form);
+    }
+  });
+  return (
+    <FormModal
+      opened
+      onClose={onClose}
+      title={t(manual ? 'manuals.editTitle' : 'manuals.createTitle')}
+      onSubmit={submit}
+      saving={create.isPending || update.isPending}
+      testId="manual-form"
+    >
+      <TextInput label={t('manuals.code')} required data-testid="manual-code" {...form.getInputProps('code')} />
+      <TextInput label={t('manuals.name')} required data-testid="manual-title" {...form.getInputProps('title')} />
+      <Select
+        label={t('manuals.numberingStyle')}
+        data={NUMBERING_STYLES.map((s) => ({ value: s, label: t(`numberingStyles.${s}`) }))}
+        allowDeselect={false}
+        data-testid="manual-numbering"
+        {...form.getInputProps('numberingStyle')}
+      />
+    </FormModal>
+  );
+}
+
+export function ManualsPage() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const canWrite = useCan('manual.write');
+  const [creating, setCreating] = useState(false);
+  const manuals = useQuery(trpc.manual.list.queryOptions());
+
+  const columns = useMemo(
+    () =>
+      col.columns([
+        col.accessor('code', {
+          header: 'manuals.code',
+          cell: (info) => (
+            <Anchor component={Link} to={`/manuals/${info.row.original.id}`} data-testid={`manual-link-${info.getValue()}`}>
+              {info.getValue()}
+            </Anchor>
+          ),
+        }),
+        col.accessor('title', { header: 'manuals.name' }),
+        col.accessor('numberingStyle', { header: 'manuals.numberingStyle', cell: (info) => t(`numberingStyles.${info.getValue()}`) }),
+        col.accessor('nodeCount', { header: 'manuals.nodeCount' }),
+        col.accessor('latestVersion', {
+          header: 'manuals.latestVersion',
+          cell: (info) =>
+            info.getValue() == null ? (
+              <Badge variant="light" color="gray">
+                {t('manuals.noVersion')}
+              </Badge>
+            ) : (
+              `v${info.getValue()}`
+            ),
+        }),
+      ]),
+    [t],
+  );
+
+  return (
+    <div>
+      <PageTitle>{t('manuals.title')}</PageTitle>
+      <DataGrid
+        testId="manuals-grid"
+        data={manuals.data ?? NO_MANUALS}
+        columns={columns}
+        getRowId={(m) => String(m.id)}
+        loading={manuals.isPending}
+        toolbar={
+          canWrite && (
+            <Button onClick={() => setCreating(true)} data-testid="create-button">
+              {t('common.create')}
+            </Button>
+          )
+        }
+      />
+      {creating && <ManualForm onClose={() => setCreating(false)} onSaved={(id) => void navigate(`/manuals/${id}`)} />}
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+import { useMemo, useRef } from 'react';
+import { Button, Card, Group, MultiSelect, Select, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { PROCESS_STATUSES, type NodeKind, type ProcessStatus } from '../../../shared/outline.ts';
+import { nodeRefToken } from '../../../shared/references.ts';
+import { useTRPC } from '../../lib/trpc.ts';
+import { notifySuccess, reportError } from '../../lib/errors.ts';
+import type { Unit } from '../../lib/org-types.ts';
+import { kindsUnder, parentKindOf, type OutlineIndex, type TreeNode } from './outline-tree.ts';
+import { KindBadge, StatusBadge } from './OutlineRow.tsx';
+
+const NO_UNITS: Unit[] = [];
+
+function useUnitOptions() {
+  const trpc = useTRPC();
+  const units = useQuery({ ...trpc.org.units.list.queryOptions(), staleTime: 60_000 }).data ?? NO_UNITS;
+  return useMemo(() => units.map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` })), [units]);
+}
+
+/** Side panel: the selected node's fields; designers edit and save, others read. */
+export function NodePanel({ node, index, canWrite }: { node: TreeNode; index: OutlineIndex; canWrite: boolean }) {
+  return canWrite ? <NodeForm key={formKey(node)} node={node} index={index} /> : <NodeView node={node} />;
+}
+
+function formKey(n: TreeNode): string {
+  return JSON.stringify([n.id, n.kind, n.title, n.body, n.status, n.ownerUnitId, n.designSubjects, n.designBusinessTypes, n.designUnitIds]);
+}
+
+function NodeView({ node }: { node: TreeNode }) {
+  const { t } = useTranslation();
+  const unitOptions = useUnitOptions();
+  const unitName = (id: number | null) => unitOptions.find((u) => u.value === String(id))?.label ?? '';
+  return (
+    <Card withBorder data-testid="node-panel">
+      <Group gap="xs" mb="xs">
+        <Text fw={700}>{node.number}</Text>
+        <KindBadge kind={node.kind} />
+        <StatusBadge status={node.status} />
+      </Group>
+      <Title order={4} mb="sm">
+        {node.title}
+      </Title>
+      <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="node-body-rendered">
+        {node.renderedBody}
+      </Text>
+      {node.kind === 'process' && (
+        <Stack gap={4} mt="md">
+          <Text size="sm">
+            <b>{t('outline.ownerUnit')}：</b>
+            {unitName(node.ownerUnitId)}
+          </Text>
+          <Text size="sm">
+            <b>{t('outline.designSubjects')}：</b>
+            {node.designSubjects.join('、')}
+          </Text>
+          <Text size="sm">
+            <b>{t('outline.designBusinessTypes')}：</b>
+            {node.designBusinessTypes.join('、')}
+          </Text>
+          <Text size="sm">
+            <b>{t('outline.designUnits')}：</b>
+            {node.designUnitIds.map(unitName).join('、')}
+          </Text>
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const unitOptions = useUnitOptions();
+  const update = useMutation(trpc.manual.updateNode.mutationOptions());
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: {
+      kind: node.kind as NodeKind,
+      title: node.title,
+      body: node.body,
+      status: (node.status ?? 'draft') as ProcessStatus,
+      ownerUnitId: node.ownerUnitId == null ? null : String(node.ownerUnitId),
+      designSubjects: node.designSubjects,
+      designBusinessTypes: node.designBusinessTypes,
+      designUnitIds: node.designUnitIds.map(String),
+    },
+  });
+  const kinds = kindsUnder(parentKindOf(index, node));
+  const refOptions = useMemo(
+    () => index.nodes.filter((n) => n.id !== node.id).map((n) => ({ value: String(n.id), label: `${n.number} ${n.title}` })),
+    [index, node.id],
+  );
+  const isProcess = form.values.kind === 'process';
+
+  const insertReference = (value: string | null) => {
+    if (!value) return;
+    const token = nodeRefToken(Number(value));
+    const el = bodyRef.current;
+    const body = form.values.body;
+    const at = el ? el.selectionStart : body.length;
+    const end = el ? el.selectionEnd : body.length;
+    form.setFieldValue('body', body.slice(0, at) + token + body.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + token.length, at + token.length);
+    });
+  };
+
+  const submit = form.onSubmit(async (v) => {
+    try {
+      await update.mutateAsync({
+        nodeId: node.id,
+        data: {
+          kind: v.kind,
+          title: v.title,
+          body: v.body,
+          ...(v.kind === 'process'
+            ? {
+                status: v.status,
+                ownerUnitId: v.ownerUnitId ? Number(v.ownerUnitId) : null,
+                designSubjects: v.designSubjects,
+                designBusinessTypes: v.designBusinessTypes,
+                designUnitIds: v.designUnitIds.map(Number),
+              }
+            : {}),
+        },
+      });
+      await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
+      notifySuccess('common.saved');
+    } catch (err) {
+      reportError(err, form);
+    }
+  });
+
+  return (
+    <Card withBorder data-testid="node-panel">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="xs">
+          <Group gap="xs">
+            <Text fw={700} data-testid="node-panel-number">
+              {node.number}
+            </Text>
+            <KindBadge kind={node.kind} />
+          </Group>
+          <Select
+            label={t('outline.kind')}
+            data={kinds.map((k) => ({ value: k, label: t(`nodeKinds.${k}`) }))}
+            allowDeselect={false}
+            data-testid="node-kind"
+            {...form.getInputProps('kind')}
+          />
+          <TextInput label={t('outline.titleLabel')} required data-testid="node-title" {...form.getInputProps('title')} />
+          <Textarea
+            ref={bodyRef}
+            label={t('outline.body')}
+            autosize
+            minRows={4}
+            maxRows={14}
+            data-testid="node-body"
+            {...form.getInputProps('body')}
+          />
+          <Select
+            size="xs"
+            label={t('outline.insertReference')}
+            placeholder={t('outline.referencePlaceholder')}
+            data={refOptions}
+            searchable
+            limit={50}
+            value={null}
+            onChange={insertReference}
+            data-testid="node-insert-reference"
+          />
+          {node.renderedBody && node.renderedBody !== node.body && (
+            <div>
+              <Text size="xs" c="dimmed">
+                {t('outline.preview')}
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="node-body-rendered">
+                {node.renderedBody}
+              </Text>
+            </div>
+          )}
+          {isProcess && (
+            <>
+              <Select
+                label={t('outline.status')}
+                data={PROCESS_STATUSES.map((s) => ({ value: s, label: t(`processStatuses.${s}`) }))}
+                allowDeselect={false}
+                data-testid="node-status"
+                {...form.getInputProps('status')}
+              />
+              <Select label={t('outline.ownerUnit')} data={unitOptions} clearable searchable data-testid="node-owner-unit" {...form.getInputProps('ownerUnitId')} />
+              <TagsInput label={t('outline.designSubjects')} description={t('outline.tagsHint')} data-testid="node-subjects" {...form.getInputProps('designSubjects')} />
+              <TagsInput
+                label={t('outline.designBusinessTypes')}
+                description={t('outline.tagsHint')}
+                data-testid="node-business-types"
+                {...form.getInputProps('designBusinessTypes')}
+              />
+              <MultiSelect label={t('outline.designUnits')} data={unitOptions} searchable clearable data-testid="node-design-units" {...form.getInputProps('designUnitIds')} />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => form.reset()} disabled={!form.isDirty()}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={update.isPending} data-testid="node-save">
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
