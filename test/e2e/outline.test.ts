@@ -133,9 +133,24 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
 
       // the side panel saves the body
       const panel = page.getByTestId('node-panel');
-      await panel.getByTestId('node-body').fill('本手册所称内部控制，是指……');
+      await panel.getByTestId('node-body').fill('本手册所称内部控制，适用范围见');
+      // insert a reference to 范围 at the cursor: the body keeps [[node:ID]], the preview shows the number
+      await panel.getByTestId('node-body').press('End');
+      await panel.getByTestId('node-insert-reference').click();
+      await panel.getByTestId('node-reference-select').fill('范围');
+      await page.getByRole('option', { name: '1.1 范围' }).click();
+      expect(await panel.getByTestId('node-body').inputValue()).toMatch(/适用范围见\[\[node:\d+\]\]$/);
       await panel.getByTestId('node-save').click();
       await page.getByText('已保存').first().waitFor();
+      await panel.getByTestId('node-body-rendered').getByText('本手册所称内部控制，适用范围见1.1').waitFor();
+      // moving 范围 renumbers the reference too: 范围 after 目的 → 1.3
+      await row(page, '范围').click();
+      await page.keyboard.press('Alt+ArrowDown');
+      await expectNumber(page, '范围', '1.2');
+      await page.keyboard.press('Alt+ArrowDown');
+      await expectNumber(page, '范围', '1.3');
+      await row(page, '术语定义').click();
+      await page.getByTestId('node-panel').getByTestId('node-body-rendered').getByText('本手册所称内部控制，适用范围见1.3').waitFor();
 
       // deleting a chapter with children asks first, with the server's message
       await row(page, '总则').click();

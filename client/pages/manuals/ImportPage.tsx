@@ -94,9 +94,8 @@ export function ImportPage() {
       <Textarea
         label={t('importPage.text')}
         placeholder={t('importPage.textPlaceholder')}
-        autosize
-        minRows={8}
-        maxRows={20}
+        rows={12}
+        resize="vertical"
         value={text}
         onChange={(e) => setText(e.currentTarget.value)}
         data-testid="import-text"

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Button, Card, Group, MultiSelect, Select, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -90,10 +90,6 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
     },
   });
   const kinds = kindsUnder(parentKindOf(index, node));
-  const refOptions = useMemo(
-    () => index.nodes.filter((n) => n.id !== node.id).map((n) => ({ value: String(n.id), label: `${n.number} ${n.title}` })),
-    [index, node.id],
-  );
   const isProcess = form.values.kind === 'process';
 
   const insertReference = (value: string | null) => {
@@ -163,17 +159,7 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
             data-testid="node-body"
             {...form.getInputProps('body')}
           />
-          <Select
-            size="xs"
-            label={t('outline.insertReference')}
-            placeholder={t('outline.referencePlaceholder')}
-            data={refOptions}
-            searchable
-            limit={50}
-            value={null}
-            onChange={insertReference}
-            data-testid="node-insert-reference"
-          />
+          <ReferencePicker index={index} exclude={node.id} onPick={insertReference} />
           {node.renderedBody && node.renderedBody !== node.body && (
             <div>
               <Text size="xs" c="dimmed">
@@ -215,5 +201,48 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
         </Stack>
       </form>
     </Card>
+  );
+}
+
+/**
+ * "Insert reference": a button that opens a searchable list of the manual's items (number + title).
+ * The option list is built only when opened, so selecting rows in a 20,000-item outline stays fast.
+ */
+function ReferencePicker({ index, exclude, onPick }: { index: OutlineIndex; exclude: number; onPick: (value: string | null) => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  if (!open) {
+    return (
+      <Group>
+        <Button size="compact-xs" variant="light" onClick={() => setOpen(true)} data-testid="node-insert-reference">
+          {t('outline.insertReference')}…
+        </Button>
+      </Group>
+    );
+  }
+  return <ReferenceSelect index={index} exclude={exclude} onPick={(v) => { onPick(v); setOpen(false); }} onClose={() => setOpen(false)} />;
+}
+
+function ReferenceSelect({ index, exclude, onPick, onClose }: { index: OutlineIndex; exclude: number; onPick: (value: string | null) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  const options = useMemo(
+    () => index.nodes.filter((n) => n.id !== exclude).map((n) => ({ value: String(n.id), label: `${n.number} ${n.title}` })),
+    [index, exclude],
+  );
+  return (
+    <Select
+      size="xs"
+      label={t('outline.insertReference')}
+      placeholder={t('outline.referencePlaceholder')}
+      data={options}
+      searchable
+      limit={50}
+      value={null}
+      autoFocus
+      defaultDropdownOpened
+      onChange={onPick}
+      onDropdownClose={onClose}
+      data-testid="node-reference-select"
+    />
   );
 }

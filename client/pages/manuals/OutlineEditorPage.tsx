@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Alert, Box, Button, Center, Group, Loader, Modal, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -109,6 +109,8 @@ export function OutlineEditorPage() {
   }, [rows, selectedId, virtualizer]);
 
   const selected = selectedId == null ? undefined : index.byId.get(selectedId);
+  // the side panel follows the selection at lower priority: arrowing through rows stays instant
+  const panelNode = useDeferredValue(selected);
 
   const startInsert = (mode: 'sibling' | 'child' | 'root') => {
     if (!canWrite) return;
@@ -383,8 +385,8 @@ export function OutlineEditorPage() {
           </Group>
         </div>
         <div style={{ width: 420, flexShrink: 0, maxHeight: 'calc(100vh - 230px)', overflow: 'auto' }}>
-          {selected ? (
-            <NodePanel node={selected} index={index} canWrite={canWrite} />
+          {panelNode ? (
+            <NodePanel node={panelNode} index={index} canWrite={canWrite} />
           ) : (
             <Text c="dimmed" size="sm" p="md">
               {t('outline.selectHint')}
