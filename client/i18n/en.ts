@@ -199,6 +199,7 @@ export const uiEn: UiMessages = {
     format: 'Detected format',
     formats: { regulation: 'Regulation (chapters / articles)', decimal: 'Decimal numbering', none: 'No structure found' },
     stats: 'Statistics',
+    statKeys: { chapters: 'Chapters', sections: 'Sections', articles: 'Articles', items: 'Items', skippedLines: 'Skipped lines' },
     warnings: 'Warnings',
     previewTitle: 'Outline preview',
     bodyLength: 'Text length',

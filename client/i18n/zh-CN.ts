@@ -198,6 +198,7 @@ export const uiZhCN = {
     format: '识别格式',
     formats: { regulation: '法规体例（章/节/条）', decimal: '十进制编号', none: '未识别出结构' },
     stats: '统计',
+    statKeys: { chapters: '章', sections: '节', articles: '条', items: '项', skippedLines: '跳过的行' },
     warnings: '提示',
     previewTitle: '预览目录',
     bodyLength: '正文字数',

@@ -3,28 +3,15 @@ import { Alert, Badge, Box, Button, Card, FileButton, Group, List, Stack, Text, 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { NodeKind } from '../../../shared/outline.ts';
 import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
-import { useTRPC } from '../../lib/trpc.ts';
+import { useTRPC, type RouterOutputs } from '../../lib/trpc.ts';
 import { notifyError } from '../../lib/errors.ts';
 import { notifications } from '@mantine/notifications';
 import { useManualId } from './ManualLayout.tsx';
 import { KindBadge } from './OutlineRow.tsx';
 
-interface PreviewRow {
-  kind: NodeKind;
-  number: string;
-  title: string;
-  depth: number;
-  bodyLength: number;
-}
-interface ImportResult {
-  format: 'regulation' | 'decimal' | 'none';
-  stats: unknown;
-  warnings: string[];
-  preview: PreviewRow[];
-  inserted: number;
-}
+type ImportResult = RouterOutputs['manual']['importText'];
+type PreviewRow = ImportResult['preview'][number];
 
 const col = gridColumnHelper<PreviewRow>();
 const MAX_PREVIEW_ROWS = 500;
@@ -50,12 +37,12 @@ export function ImportPage() {
   const run = useMutation(trpc.manual.importText.mutationOptions({ onError: notifyError }));
 
   const preview = async () => {
-    const res = (await run.mutateAsync({ manualId, text, dryRun: true })) as ImportResult;
+    const res = await run.mutateAsync({ manualId, text, dryRun: true });
     setResult(res);
     setPreviewedText(text);
   };
   const save = async () => {
-    const res = (await run.mutateAsync({ manualId, text, dryRun: false })) as ImportResult;
+    const res = await run.mutateAsync({ manualId, text, dryRun: false });
     await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
     notifications.show({ color: 'teal', message: t('importPage.imported', { count: res.inserted }) });
     await navigate(`/manuals/${manualId}`);
