@@ -238,6 +238,25 @@ describe('page furniture', () => {
   });
 });
 
+describe('PDF pastes', () => {
+  it('removes inline page footers from flattened text', () => {
+    const f = parseOutlineText('第一条 为规范管理，制定本办法。 第 1 页 共 20 页 第二条 本办法适用于全公司。');
+    expect(flattenImported(f.nodes).map((n) => [n.number, n.title, n.body])).toEqual([
+      ['第一条', '为规范管理，制定本办法', ''],
+      ['第二条', '本办法适用于全公司', ''],
+    ]);
+    expect(f.warnings).toContain('removed 1 inline page footer (第 X 页 共 Y 页)');
+  });
+
+  it('joins a wrapped first line into the article title', () => {
+    const f = parseOutlineText('第一条 为规范商业银行服务价格管理活动，保护客户合法权\n益，制定本办法。\n第二条 总体要求\n公司应当建立内部控制。');
+    expect(flattenImported(f.nodes).map((n) => [n.number, n.title, n.body])).toEqual([
+      ['第一条', '为规范商业银行服务价格管理活动，保护客户合法权益，制定本办法', ''],
+      ['第二条', '总体要求', '公司应当建立内部控制。'],
+    ]);
+  });
+});
+
 describe('decimal outlines', () => {
   const TOC = ['目 录', '1 总则 ........ 1', '1.1 目的 ........ 1', '1.2 范围 ····· 2', '2 资金管理\t3', '2.1 货币资金 3', '2.2 付款审批  15', '2.2.1 申请与审批 …… 16', '第 1 页 共 5 页', '3 附则 20', '第 2 页 共 5 页'].join('\n');
 
@@ -269,6 +288,14 @@ describe('decimal outlines', () => {
     const f = parseOutlineText('说明\n1.体例设计应能满足修改完善的需要\n2014年2月14日公布。\n增长1.5%。\n2.流程设计应与企业控制目标相适应\n内容。');
     expect(shape(f)).toEqual(['0:chapter:1:体例设计应能满足修改完善的需要', '0:chapter:2:流程设计应与企业控制目标相适应']);
     expect(find(f, '1').body).toBe('2014年2月14日公布。\n增长1.5%。');
+  });
+
+  it('drops a decimal table of contents that is followed by the text', () => {
+    const f = parseOutlineText('目录\n1 总则 1\n1.1 目的 1\n2 附则 2\n1 总则\n1.1 目的\n规范付款。\n2 附则\n自发布之日起施行。');
+    expect(shape(f)).toEqual(['0:chapter:1:总则', '1:section:1.1:目的', '0:chapter:2:附则']);
+    expect(find(f, '1.1').body).toBe('规范付款。');
+    expect(find(f, '2').body).toBe('自发布之日起施行。');
+    expect(f.warnings).toContain('dropped 3 table-of-contents headings (numbering restarts at 1 on line 5 with no text before it)');
   });
 
   it('places a heading with a missing parent one level up and warns', () => {
@@ -310,7 +337,7 @@ describe('no structure, empty, too large', () => {
   });
 });
 
-describe('robustness', () => {
+describe('robustness', { timeout: 30_000 }, () => {
   function randomText(length: number, seed: number): string {
     let x = seed;
     const rand = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

@@ -173,7 +173,9 @@ function furnitureKind(line: string): FurnitureKind | null {
 const STARTS_WITH_MARKER_RE = /^(第\s{0,2}[0-9零〇一二两三四五六七八九十百千]{1,10}\s{0,2}[章节節条條]|[（(]|[一二三四五六七八九十]{1,3}、|[0-9]{1,3}[.、\s])/;
 
 /** Blank out furniture lines (line structure is kept so line-start positions stay valid). */
-function removeFurniture(text: string): { clean: string; skipped: number; warning: string | null } {
+const INLINE_PAGE_RE = /第[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页[ \t]{0,3}[,，/、]?[ \t]{0,3}共[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页|共[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页[ \t]{0,3}[,，/、]?[ \t]{0,3}第[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页/g;
+
+function removeFurniture(text: string): { clean: string; skipped: number; warnings: string[] } {
   const lines = text.split('\n');
   const counts = new Map<string, number>();
   const nonEmpty = lines.reduce((n, l) => (l.trim() ? n + 1 : n), 0);
@@ -197,11 +199,16 @@ function removeFurniture(text: string): { clean: string; skipped: number; warnin
     }
   }
   const detail = [...byKind].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ');
-  return {
-    clean: lines.join('\n'),
-    skipped,
-    warning: skipped ? `skipped ${skipped} line${skipped === 1 ? '' : 's'} of page furniture (${detail})` : null,
-  };
+  // '第 3 页 共 20 页' inside a line (text flattened from a PDF) is unambiguous: cut it out
+  let inline = 0;
+  const clean = lines.join('\n').replace(INLINE_PAGE_RE, () => {
+    inline++;
+    return ' ';
+  });
+  const warnings: string[] = [];
+  if (skipped) warnings.push(`skipped ${skipped} line${skipped === 1 ? '' : 's'} of page furniture (${detail})`);
+  if (inline) warnings.push(`removed ${inline} inline page footer${inline === 1 ? '' : 's'} (第 X 页 共 Y 页)`);
+  return { clean, skipped, warnings };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,7 +417,7 @@ function regulationPass(text: string): PassResult {
     if (level >= 0) {
       const expected = items[level]!.value + 1;
       accept = n === expected || tok.boundary === 'line';
-      if (accept && n !== expected) warnings.push(`item numbering: ${items[level]!.node.number} → ${tok.number} (line ${lineOf(tok.start)})`);
+      if (accept && n !== expected && n !== 1) warnings.push(`item numbering: ${items[level]!.node.number} → ${tok.number} (line ${lineOf(tok.start)})`);
     } else {
       accept = tok.boundary === 'line' || (tok.boundary === 'strong' && n === 1);
     }
@@ -490,6 +497,8 @@ function sentenceText(segment: string, isItem: boolean): { title: string; body: 
   const limit = Math.min(s.length, 400);
   for (let i = 0; i < limit; i++) {
     const c = s[i];
+    // a line break ends the title unless the line looks wrapped (PDF paste): ≥ 20 chars, no closing punctuation
+    if (c === '\n' && i >= 20 && !TITLE_END_PUNCT.has(s[i - 1]!)) continue;
     if (c === '。' || c === '\n' || (isItem && (c === '；' || c === ';'))) {
       end = i;
       skip = 1;
@@ -501,11 +510,13 @@ function sentenceText(segment: string, isItem: boolean): { title: string; body: 
     end = cleanCut(s, TITLE_MAX);
     restStart = end;
   }
-  const title = trimTrailingPunct(s.slice(0, end).trim());
+  const title = trimTrailingPunct(s.slice(0, end).replace(/\n/g, '').trim());
   return { title, body: s.slice(restStart).replace(/^[，,；;：:、\s]+/, '').trim() };
 }
 
 /** Cut position ≤ max: after the last ，；：、 or space past position 15, else at max (never inside a surrogate pair). */
+const TITLE_END_PUNCT = new Set([...'。；;：:！!？?）)】」』”"']);
+
 function cleanCut(s: string, max: number): number {
   for (let i = max - 1; i >= 15; i--) {
     if ('，,；;：:、 '.includes(s[i]!)) return i + 1;
@@ -600,6 +611,14 @@ function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEnt
   let preamble = 0;
   lines.forEach((line, i) => {
     const head = line.length <= 500 ? decimalHead(line) : null;
+    if (head && entries.length >= 2 && sameParts(head.parts, entries[0]!.parts) && entries.every((e) => e.bodyLines.every((l) => !l.trim()))) {
+      // the numbering starts over after headings without any text: those were a table of contents
+      warnings.push(`dropped ${entries.length} table-of-contents headings (numbering restarts at ${head.parts.join('.')} on line ${i + 1} with no text before it)`);
+      nodes.length = 0;
+      entries.length = 0;
+      stack = [];
+      current = [];
+    }
     if (head && plausibleNext(current, head.parts)) {
       current = head.parts;
       stack = stack.filter((e) => isPrefix(e.parts, head.parts));
@@ -627,6 +646,10 @@ function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEnt
   return { nodes, entries, warnings, preamble };
 }
 
+function sameParts(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 function isPrefix(a: number[], b: number[]): boolean {
   return a.length < b.length && a.every((v, i) => v === b[i]);
 }
@@ -650,8 +673,7 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
   if (text.length > maxLength) {
     throw new ImportTextError('too_large', `the text is ${text.length} characters long; the import limit is ${maxLength}`);
   }
-  const { clean, skipped, warning: furnitureWarning } = removeFurniture(normalise(text));
-  const warnings: string[] = furnitureWarning ? [furnitureWarning] : [];
+  const { clean, skipped, warnings } = removeFurniture(normalise(text));
   const stats = { chapters: 0, sections: 0, articles: 0, items: 0, skippedLines: skipped };
 
   const reg = regulationPass(clean);
