@@ -157,6 +157,14 @@ describe('regulation text', () => {
     ]);
   });
 
+  it('splits the placeholder-style one-liner and keeps a wrapped reference at a line start as text', () => {
+    const f = parseOutlineText('第一章 总则 第一条 为了规范……制定本办法。 第二条 本办法适用于…… 第二章 政府指导价 第三条 ……');
+    expect(shape(f)).toEqual(['0:chapter:第一章:总则', '1:clause:第一条:为了规范……制定本办法', '1:clause:第二条:本办法适用于……', '0:chapter:第二章:政府指导价', '1:clause:第三条:……']);
+    const w = parseOutlineText('第一章\n总则\n第一条 甲。\n依照本办法\n第十条的规定执行。\n第二条 乙。');
+    expect(shape(w)).toEqual(['0:chapter:第一章:总则', '1:clause:第一条:甲', '1:clause:第二条:乙']);
+    expect(find(w, '第一条').body).toBe('依照本办法\n第十条的规定执行。');
+  });
+
   it('treats lower, equal or far-jumping inline article numbers as references', () => {
     const f = parseOutlineText('第一条 本办法适用于全行。第一条所称机构包括分行。 第二条 依照规定执行。第九十条 另行规定。第三条 附则。');
     expect(flattenImported(f.nodes).map((n) => n.number)).toEqual(['第一条', '第二条', '第三条']);
