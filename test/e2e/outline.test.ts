@@ -169,6 +169,11 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
       await signIn(page, server.baseUrl, 'designer');
       await createManual(page, 'E2E-IMP', '导入测试制度', 'regulation');
       await page.getByTestId('manual-tab-import').click();
+      // text without any structure: said honestly, nothing to save
+      await page.getByTestId('import-text').fill('这是一段没有任何章节编号的普通文字。');
+      await page.getByTestId('import-preview').click();
+      await page.getByTestId('import-no-structure').waitFor();
+      expect(await page.getByTestId('import-save').isDisabled()).toBe(true);
       await page
         .getByTestId('import-text')
         .fill('第一章 总则\n第一条 为规范资金管理，制定本办法。\n第二条 本办法适用于集团各单位。\n第二章 资金收付\n第三条 资金支付须经授权审批。\n');
