@@ -10,6 +10,7 @@ import { ROLES } from '../shared/roles.ts';
 import { password as passwordSchema, userInput } from '../shared/auth.ts';
 import { z } from 'zod';
 import { isMessageKey, translate } from './i18n.ts';
+import { registerOpsCommands } from './ops/cli-commands.ts';
 
 /** `npx controlbook …`: operations from the shell, on the database that DATABASE_URL / DATA_DIR name. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
@@ -82,6 +83,8 @@ program
   );
 
 class CliError extends Error {}
+
+registerOpsCommands(program);
 
 z.config(z.locales.en());
 program.parseAsync(process.argv).catch((err: unknown) => {

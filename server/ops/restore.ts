@@ -1,0 +1,448 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { sql } from 'kysely';
+import {
+  BACKUP_FORMAT,
+  BACKUP_FORMAT_VERSION,
+  MIGRATION_TABLE,
+  castValue,
+  checksumTable,
+  fixTextOutput,
+  readSchema,
+  rowLine,
+  schemaVersion,
+  type AnyDb,
+  type AnyTrx,
+  type BackupHeader,
+  type BackupTrailer,
+  type ColumnInfo,
+  type OnProgress,
+  type TableInfo,
+  type TableSummary,
+  type Value,
+} from './backup.ts';
+
+/** The file itself is unusable: not a backup, truncated, corrupt, or inconsistent with its trailer. */
+export class BackupFileError extends Error {}
+
+export interface RestoredTable extends TableSummary {
+  /** rows inserted (the rest were already there: migration bookkeeping) */
+  restored: number;
+  skipped: number;
+  /** what was compared after loading: full checksum, or for kysely_migration the migration names */
+  verified: 'checksum' | 'migration-names';
+}
+
+export interface RestoreResult {
+  schemaVersion: string;
+  backupCreatedAt: string;
+  tables: RestoredTable[];
+  totalRows: number;
+}
+
+// ── reading the file ────────────────────────────────────────────
+
+function fileError(err: unknown): BackupFileError {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'Z_DATA_ERROR' && /header/i.test(e.message)) {
+    return new BackupFileError('not a ControlBook backup file (not gzip-compressed data)');
+  }
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return new BackupFileError(`the backup file is truncated or corrupt (${e.message})`);
+  }
+  return new BackupFileError(`cannot read the backup: ${e.message ?? String(err)}`);
+}
+
+/** gunzip → lines; stream and decompression errors become BackupFileError. */
+async function* readLines(input: Readable): AsyncGenerator<string> {
+  const gunzip = createGunzip();
+  input.on('error', (err) => gunzip.destroy(err));
+  input.pipe(gunzip);
+  const decoder = new StringDecoder('utf8');
+  let buffer = '';
+  const chunks = gunzip[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        throw fileError(err);
+      }
+      if (next.done) break;
+      buffer += decoder.write(next.value);
+      let start = 0;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n', start)) {
+        yield buffer.slice(start, nl);
+        start = nl + 1;
+      }
+      buffer = buffer.slice(start);
+    }
+    buffer += decoder.end();
+    if (buffer) yield buffer;
+  } finally {
+    gunzip.destroy();
+  }
+}
+
+function parseLine(line: string, lineNo: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new BackupFileError(`the backup file is corrupt: line ${lineNo} is not valid JSON`);
+  }
+}
+
+function parseHeader(value: unknown): BackupHeader {
+  const h = value as Partial<BackupHeader> | null;
+  if (!h || typeof h !== 'object' || h.format !== BACKUP_FORMAT) {
+    throw new BackupFileError('not a ControlBook backup file (the first line is not a controlbook-backup header)');
+  }
+  if (h.formatVersion !== BACKUP_FORMAT_VERSION) {
+    throw new BackupFileError(
+      `backup format version ${String(h.formatVersion)} is not supported (this ControlBook reads version ${BACKUP_FORMAT_VERSION})`,
+    );
+  }
+  const tablesOk =
+    Array.isArray(h.tables) &&
+    h.tables.every(
+      (t) =>
+        t && typeof t.name === 'string' && Array.isArray(t.columns) && Number.isInteger(t.rowCount) &&
+        t.columns.every((c) => c && typeof c.name === 'string' && typeof c.type === 'string') &&
+        (t.sequences === undefined || Array.isArray(t.sequences)),
+    );
+  if (typeof h.schemaVersion !== 'string' || !tablesOk) {
+    throw new BackupFileError('the backup header is malformed (schemaVersion or tables missing)');
+  }
+  return h as BackupHeader;
+}
+
+// ── loading ─────────────────────────────────────────────────────
+
+interface SelfReference {
+  fkIdx: number[];
+  refIdx: number[];
+}
+
+/** One table being loaded: batches rows, holds back rows whose parent (same table) is not in yet. */
+class TableLoad {
+  readonly hash: Hash = createHash('sha256');
+  count = 0;
+  restored = 0;
+  skipped = 0;
+  private batch: Value[][] = [];
+  private readonly batchRows: number;
+  private readonly selfRefs: SelfReference[];
+  private readonly present: Set<string>[];
+  private readonly pending = new Map<string, Value[][]>();
+  private pendingCount = 0;
+
+  constructor(
+    private readonly trx: AnyTrx,
+    private readonly schema: string,
+    readonly table: TableInfo,
+    /** target columns in the backup's column order */
+    readonly columns: ColumnInfo[],
+    readonly expectedRows: number,
+    private readonly existingMigrations: Set<string> | undefined,
+    private readonly onProgress?: OnProgress,
+  ) {
+    this.batchRows = Math.max(1, Math.min(1000, Math.floor(30_000 / Math.max(1, columns.length))));
+    const idx = (name: string) => columns.findIndex((c) => c.name === name);
+    this.selfRefs = table.foreignKeys
+      .filter((fk) => fk.refTable === table.name)
+      .map((fk) => ({ fkIdx: fk.columns.map(idx), refIdx: fk.refColumns.map(idx) }));
+    this.present = this.selfRefs.map(() => new Set<string>());
+  }
+
+  async add(values: Value[]): Promise<void> {
+    this.hash.update(rowLine(values) + '\n');
+    this.count++;
+    if (this.existingMigrations) {
+      const name = values[this.columns.findIndex((c) => c.name === 'name')];
+      if (typeof name === 'string' && this.existingMigrations.has(name)) {
+        this.skipped++;
+        return;
+      }
+      throw new Error(
+        `the backup records migration ${String(name)}, which this database has not applied: it was made with a different set of migrations`,
+      );
+    }
+    if (!this.selfRefs.length) {
+      this.batch.push(values);
+    } else {
+      this.accept(values);
+    }
+    if (this.batch.length >= this.batchRows) await this.flush();
+  }
+
+  /** Parents before children: a row waits until the row it points to (same table) has been queued. */
+  private accept(row: Value[]): void {
+    const queue = [row];
+    while (queue.length) {
+      const r = queue.pop()!;
+      const missing = this.missingParent(r);
+      if (missing) {
+        const waiting = this.pending.get(missing);
+        if (waiting) waiting.push(r);
+        else this.pending.set(missing, [r]);
+        this.pendingCount++;
+        continue;
+      }
+      this.batch.push(r);
+      this.selfRefs.forEach((ref, i) => {
+        const key = `${i}:${JSON.stringify(ref.refIdx.map((j) => r[j]))}`;
+        this.present[i]!.add(key);
+        const released = this.pending.get(key);
+        if (released) {
+          this.pending.delete(key);
+          this.pendingCount -= released.length;
+          queue.push(...released);
+        }
+      });
+    }
+  }
+
+  private missingParent(r: Value[]): string | undefined {
+    for (const [i, ref] of this.selfRefs.entries()) {
+      const fk = ref.fkIdx.map((j) => r[j]);
+      if (fk.some((v) => v === null)) continue;
+      const key = `${i}:${JSON.stringify(fk)}`;
+      const own = `${i}:${JSON.stringify(ref.refIdx.map((j) => r[j]))}`;
+      if (key !== own && !this.present[i]!.has(key)) return key;
+    }
+    return undefined;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.batch.length) return;
+    const rows = this.batch;
+    this.batch = [];
+    const cols = this.columns;
+    const overriding = cols.some((c) => c.identityAlways) ? sql`overriding system value` : sql``;
+    await sql`insert into ${sql.id(this.schema, this.table.name)} (${sql.join(cols.map((c) => sql.id(c.name)))}) ${overriding}
+      values ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v, i) => castValue(cols[i]!.type, v)))})`))}`.execute(this.trx);
+    this.restored += rows.length;
+    this.onProgress?.({ phase: 'restore', table: this.table.name, rows: this.restored + this.skipped, tableRows: this.expectedRows });
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    if (this.pendingCount) {
+      throw new BackupFileError(
+        `the backup file is inconsistent: ${this.pendingCount} row(s) of ${this.table.name} point to parent rows that are not in the backup`,
+      );
+    }
+    if (this.count !== this.expectedRows) {
+      throw new BackupFileError(
+        `the backup file is corrupt: table ${this.table.name} has ${this.count} rows, its header says ${this.expectedRows}`,
+      );
+    }
+  }
+}
+
+/** Header tables matched to the target's tables; refuses any difference in tables or columns. */
+function matchSchema(header: BackupHeader, tables: TableInfo[]): Map<string, { table: TableInfo; columns: ColumnInfo[] }> {
+  const target = new Map(tables.map((t) => [t.name, t]));
+  const plan = new Map<string, { table: TableInfo; columns: ColumnInfo[] }>();
+  for (const ht of header.tables) {
+    const t = target.get(ht.name);
+    if (!t) throw new Error(`schema mismatch: the backup has table ${ht.name}, the target database does not`);
+    const columns = ht.columns.map((hc) => {
+      const c = t.columns.find((col) => col.name === hc.name);
+      if (!c) throw new Error(`schema mismatch: the backup has column ${ht.name}.${hc.name}, the target database does not`);
+      if (c.type !== hc.type) throw new Error(`schema mismatch: column ${ht.name}.${hc.name} is ${hc.type} in the backup, ${c.type} in the target`);
+      return c;
+    });
+    const extra = t.columns.find((c) => !ht.columns.some((hc) => hc.name === c.name));
+    if (extra) throw new Error(`schema mismatch: column ${t.name}.${extra.name} is not in the backup`);
+    plan.set(ht.name, { table: t, columns });
+  }
+  const missing = tables.find((t) => !plan.has(t.name));
+  if (missing) throw new Error(`schema mismatch: table ${missing.name} is not in the backup`);
+  return plan;
+}
+
+/**
+ * Every data table must be empty. Rows that the migrations themselves inserted (reference data such
+ * as the built-in duty categories; they share a transaction id with a kysely_migration row) don't
+ * count: they are removed and come back from the backup, so the target ends up an exact copy.
+ */
+async function requireEmpty(trx: AnyTrx, schema: string, tables: TableInfo[]): Promise<void> {
+  const seeded: TableInfo[] = [];
+  for (const t of tables) {
+    if (t.name === MIGRATION_TABLE) continue;
+    const from = sql.id(schema, t.name);
+    const { rows } = await sql<{ any_rows: boolean; own_rows: boolean }>`
+      select exists (select 1 from ${from}) as any_rows,
+             exists (select 1 from ${from} as t
+                      where not exists (select 1 from ${sql.id(schema, MIGRATION_TABLE)} as m where m.xmin = t.xmin)) as own_rows`.execute(trx);
+    if (rows[0]?.own_rows) {
+      throw new Error(
+        `the target database is not empty: table ${t.name} has rows. Restore needs a freshly migrated database without data`,
+      );
+    }
+    if (rows[0]?.any_rows) seeded.push(t);
+  }
+  for (const t of seeded.reverse()) await sql`delete from ${sql.id(schema, t.name)}`.execute(trx);
+}
+
+async function resetSequences(trx: AnyTrx, schema: string, header: BackupHeader, plan: Map<string, { table: TableInfo }>) {
+  for (const ht of header.tables) {
+    const { table } = plan.get(ht.name)!;
+    for (const c of table.columns) {
+      const { rows } = await sql<{ seq: string | null }>`
+        select pg_get_serial_sequence(format('%I.%I', ${schema}::text, ${table.name}::text), ${c.name}) as seq`.execute(trx);
+      const seq = rows[0]?.seq;
+      if (!seq) continue;
+      const fromBackup = ht.sequences?.find((s) => s.column === c.name)?.lastValue ?? 0;
+      await sql`
+        select setval(${seq}::regclass, v, true)
+          from (select greatest(coalesce((select max(${sql.id(c.name)}) from ${sql.id(schema, table.name)}), 0),
+                                ${String(fromBackup)}::bigint,
+                                coalesce(pg_sequence_last_value(${seq}::regclass), 0)) as v) s
+         where v >= 1`.execute(trx);
+    }
+  }
+}
+
+/**
+ * Loads a backup into this database, in one transaction. The target must be migrated to exactly
+ * the backup's schema version and hold no data. Rows go in foreign-key order (parents before
+ * children within self-referencing tables), in multi-row parameterised INSERTs; sequences are moved
+ * past the restored ids; every table is then re-read and checked against the backup's checksums.
+ * Any problem rolls everything back.
+ */
+export async function restoreDatabase(db: AnyDb, input: Readable, onProgress?: OnProgress): Promise<RestoreResult> {
+  const lines = readLines(input);
+  try {
+    const first = await lines.next();
+    if (first.done) throw new BackupFileError('the backup file is empty');
+    const header = parseHeader(parseLine(first.value, 1));
+
+    return await db.transaction().execute(async (trx) => {
+      await fixTextOutput(trx);
+      const targetVersion = await schemaVersion(trx);
+      if (!targetVersion) throw new Error('the target database has no ControlBook schema yet: migrate it first');
+      if (targetVersion !== header.schemaVersion) {
+        throw new Error(
+          `schema version mismatch: the backup was made at schema version ${header.schemaVersion}, ` +
+            `the target database is at ${targetVersion}. Restore with the ControlBook version that made the backup`,
+        );
+      }
+      const { schema, tables } = await readSchema(trx);
+      const plan = matchSchema(header, tables);
+      await requireEmpty(trx, schema, tables);
+      const existingMigrations = new Set(
+        (await sql<{ name: string }>`select name from ${sql.id(schema, MIGRATION_TABLE)}`.execute(trx)).rows.map((r) => r.name),
+      );
+      const expected = new Map(header.tables.map((t) => [t.name, t.rowCount]));
+
+      const loaded = new Map<string, TableLoad>();
+      let current: TableLoad | undefined;
+      let trailer: BackupTrailer | undefined;
+      let lineNo = 1;
+      const start = (name: string): TableLoad => {
+        const entry = plan.get(name);
+        if (!entry) throw new BackupFileError(`the backup file is corrupt: rows for unknown table ${name}`);
+        if (loaded.has(name)) throw new BackupFileError(`the backup file is corrupt: rows of table ${name} are not contiguous`);
+        for (const fk of entry.table.foreignKeys) {
+          if (fk.refTable !== name && !loaded.has(fk.refTable) && (expected.get(fk.refTable) ?? 0) > 0) {
+            throw new BackupFileError(`the backup file is out of order: ${name} comes before ${fk.refTable}, which it references`);
+          }
+        }
+        const load = new TableLoad(
+          trx,
+          schema,
+          entry.table,
+          entry.columns,
+          expected.get(name) ?? 0,
+          name === MIGRATION_TABLE ? existingMigrations : undefined,
+          onProgress,
+        );
+        loaded.set(name, load);
+        return load;
+      };
+
+      for await (const line of lines) {
+        lineNo++;
+        if (!line) continue;
+        const obj = parseLine(line, lineNo) as { t?: unknown; v?: unknown; trailer?: unknown; tables?: unknown };
+        if (trailer) throw new BackupFileError(`the backup file is corrupt: data after the trailer (line ${lineNo})`);
+        if (obj && obj.trailer === true) {
+          if (!Array.isArray(obj.tables)) throw new BackupFileError('the backup trailer is malformed');
+          trailer = obj as BackupTrailer;
+          await current?.finish();
+          current = undefined;
+          continue;
+        }
+        if (!obj || typeof obj.t !== 'string' || !Array.isArray(obj.v)) {
+          throw new BackupFileError(`the backup file is corrupt: line ${lineNo} is not a row`);
+        }
+        if (current?.table.name !== obj.t) {
+          await current?.finish();
+          current = start(obj.t);
+        }
+        const values = obj.v as unknown[];
+        if (values.length !== current.columns.length || !values.every((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) {
+          throw new BackupFileError(`the backup file is corrupt: line ${lineNo} does not match the columns of ${obj.t}`);
+        }
+        await current.add(values as Value[]);
+      }
+      if (!trailer) throw new BackupFileError('the backup file is truncated: it ends before its trailer line');
+
+      // the file against its own trailer
+      for (const ht of header.tables) {
+        const load = loaded.get(ht.name);
+        const fileSha = load ? load.hash.digest('hex') : createHash('sha256').digest('hex');
+        const count = load?.count ?? 0;
+        if (!load && ht.rowCount !== 0) throw new BackupFileError(`the backup file is corrupt: rows of table ${ht.name} are missing`);
+        const t = trailer.tables.find((s) => s.name === ht.name);
+        if (!t || t.rowCount !== count || t.sha256 !== fileSha) {
+          throw new BackupFileError(`the backup file is corrupt: table ${ht.name} does not match the checksum in its trailer`);
+        }
+      }
+
+      await resetSequences(trx, schema, header, plan);
+
+      // what is now in the database against the backup
+      const result: RestoredTable[] = [];
+      for (const ht of header.tables) {
+        const { table, columns } = plan.get(ht.name)!;
+        const load = loaded.get(ht.name);
+        const expectedSummary = trailer.tables.find((s) => s.name === ht.name)!;
+        const actual = await checksumTable(trx, schema, table, columns, (rows) =>
+          onProgress?.({ phase: 'verify', table: table.name, rows, tableRows: ht.rowCount }),
+        );
+        const isMigrations = ht.name === MIGRATION_TABLE;
+        // kysely_migration keeps the target's own rows (and timestamps): the applied names must match
+        if (!isMigrations && (actual.rowCount !== expectedSummary.rowCount || actual.sha256 !== expectedSummary.sha256)) {
+          throw new Error(
+            `verification failed for table ${ht.name}: expected ${expectedSummary.rowCount} rows (sha256 ${expectedSummary.sha256.slice(0, 12)}…), ` +
+              `found ${actual.rowCount} (sha256 ${actual.sha256.slice(0, 12)}…); nothing was restored`,
+          );
+        }
+        if (isMigrations && actual.rowCount < expectedSummary.rowCount) {
+          throw new Error(`verification failed for ${ht.name}: the target has fewer applied migrations than the backup`);
+        }
+        result.push({
+          ...actual,
+          restored: load?.restored ?? 0,
+          skipped: load?.skipped ?? 0,
+          verified: isMigrations ? 'migration-names' : 'checksum',
+        });
+      }
+      return {
+        schemaVersion: header.schemaVersion,
+        backupCreatedAt: header.createdAt,
+        tables: result,
+        totalRows: result.reduce((n, t) => n + t.restored, 0),
+      };
+    });
+  } finally {
+    await lines.return(undefined);
+    if (!input.readableEnded) input.destroy();
+  }
+}
