@@ -123,7 +123,7 @@ describeApi('backup and restore', (env) => {
       for (const t of withoutMigrations(source)) {
         expect(await allRows(target.db, t.name), t.name).toEqual(await allRows(db, t.name));
       }
-      const names = async (d: Db) => (await d.selectFrom('kysely_migration').select('name').orderBy('name').execute()).map((r) => r.name);
+      const names = async (d: Db) => (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(d)).rows.map((r) => r.name);
       expect(await names(target.db)).toEqual(await names(db));
 
       // spot checks through the ordinary query path
