@@ -217,15 +217,16 @@ class TableLoad {
   }
 
   async flush(): Promise<void> {
-    if (!this.batch.length) return;
-    const rows = this.batch;
-    this.batch = [];
     const cols = this.columns;
     const overriding = cols.some((c) => c.identityAlways) ? sql`overriding system value` : sql``;
-    await sql`insert into ${sql.id(this.schema, this.table.name)} (${sql.join(cols.map((c) => sql.id(c.name)))}) ${overriding}
-      values ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v, i) => castValue(cols[i]!.type, v)))})`))}`.execute(this.trx);
-    this.restored += rows.length;
-    this.onProgress?.({ phase: 'restore', table: this.table.name, rows: this.restored + this.skipped, tableRows: this.expectedRows });
+    // a released chain of held-back rows can exceed one batch: stay under the parameter limit
+    while (this.batch.length) {
+      const rows = this.batch.splice(0, this.batchRows);
+      await sql`insert into ${sql.id(this.schema, this.table.name)} (${sql.join(cols.map((c) => sql.id(c.name)))}) ${overriding}
+        values ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v, i) => castValue(cols[i]!.type, v)))})`))}`.execute(this.trx);
+      this.restored += rows.length;
+      this.onProgress?.({ phase: 'restore', table: this.table.name, rows: this.restored + this.skipped, tableRows: this.expectedRows });
+    }
   }
 
   async finish(): Promise<void> {
