@@ -10,6 +10,7 @@ import { ROLES } from '../shared/roles.ts';
 import { password as passwordSchema, userInput } from '../shared/auth.ts';
 import { z } from 'zod';
 import { isMessageKey, translate } from './i18n.ts';
+import { registerImportCommand } from './manual/cli-import.ts';
 import { registerOpsCommands } from './ops/cli-commands.ts';
 
 /** `npx controlbook …`: operations from the shell, on the database that DATABASE_URL / DATA_DIR name. */
@@ -84,6 +85,7 @@ program
 
 class CliError extends Error {}
 
+registerImportCommand(program);
 registerOpsCommands(program);
 
 z.config(z.locales.en());

@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+
+// The public CLI contract: `npx controlbook import FILE [--manual CODE] [--dry-run] [--json]`.
+const run = (args: string[], env: NodeJS.ProcessEnv) =>
+  execFileSync(process.execPath, ['bin/controlbook.mjs', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+it('imports a text file: --dry-run --json prints the outline, then saves into a manual', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cli-'));
+  const file = path.join(dir, 'toc.txt');
+  fs.writeFileSync(file, '目 录\n1 总则 ........ 1\n1.1 目的 ........ 1\n1.2 范围 ........ 2\n2 资金活动 ........ 3\n2.1 现金管理 ........ 3\n');
+  const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
+  const outline = JSON.parse(run(['import', file, '--dry-run', '--json'], env));
+  expect(outline).toEqual([
+    { kind: 'chapter', number: '1', title: '总则', depth: 0 },
+    { kind: 'section', number: '1.1', title: '目的', depth: 1 },
+    { kind: 'section', number: '1.2', title: '范围', depth: 1 },
+    { kind: 'chapter', number: '2', title: '资金活动', depth: 0 },
+    { kind: 'section', number: '2.1', title: '现金管理', depth: 1 },
+  ]);
+  expect(fs.existsSync(env.DATA_DIR)).toBe(false); // a dry run opens no database
+  const saved = JSON.parse(run(['import', file, '--manual', 'TOC', '--json'], env));
+  expect(saved).toMatchObject({ manual: 'TOC', inserted: 5, format: 'decimal' });
+  expect(() => run(['import', path.join(dir, 'missing.txt'), '--dry-run'], env)).toThrow(/file not found/);
+}, 120_000);
