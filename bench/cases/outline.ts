@@ -53,7 +53,8 @@ async function generateManual(database: Database, code: string, size: number) {
     .execute();
   const anchor = chapters.find((c) => c.title === '锚点')!;
   const count = await sql<{ n: number }>`select count(*) as n from manual_node where manual_id = ${manual.id}`.execute(db);
-  return { manualId: manual.id, anchorId: anchor.id, bigChapterId: chapters[chapters.length - 1]!.id, nodes: count.rows[0]!.n };
+  const big = chapters.filter((c) => c.id !== anchor.id);
+  return { manualId: manual.id, anchorId: anchor.id, bigChapterId: big[big.length - 1]!.id, nodes: count.rows[0]!.n };
 }
 
 const inTrx = <T>(database: Database, fn: (trx: Database['db'], trail: Trail) => Promise<T>) =>
