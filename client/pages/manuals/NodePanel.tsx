@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button, Card, Group, MultiSelect, Select, Stack, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -21,11 +21,20 @@ function useUnitOptions() {
 
 /** Side panel: the selected node's fields; designers edit and save, others read. */
 export function NodePanel({ node, index, canWrite }: { node: TreeNode; index: OutlineIndex; canWrite: boolean }) {
-  return canWrite ? <NodeForm key={formKey(node)} node={node} index={index} /> : <NodeView node={node} />;
+  return canWrite ? <NodeForm key={node.id} node={node} index={index} /> : <NodeView node={node} />;
 }
 
-function formKey(n: TreeNode): string {
-  return JSON.stringify([n.id, n.kind, n.title, n.body, n.status, n.ownerUnitId, n.designSubjects, n.designBusinessTypes, n.designUnitIds]);
+function formValues(node: TreeNode) {
+  return {
+    kind: node.kind as NodeKind,
+    title: node.title,
+    body: node.body,
+    status: (node.status ?? 'draft') as ProcessStatus,
+    ownerUnitId: node.ownerUnitId == null ? null : String(node.ownerUnitId),
+    designSubjects: node.designSubjects,
+    designBusinessTypes: node.designBusinessTypes,
+    designUnitIds: node.designUnitIds.map(String),
+  };
 }
 
 function NodeView({ node }: { node: TreeNode }) {
@@ -76,19 +85,18 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
   const unitOptions = useUnitOptions();
   const update = useMutation(trpc.manual.updateNode.mutationOptions());
   const bodyRef = useRef<HTMLTextAreaElement>(null);
-  const form = useForm({
-    mode: 'controlled',
-    initialValues: {
-      kind: node.kind as NodeKind,
-      title: node.title,
-      body: node.body,
-      status: (node.status ?? 'draft') as ProcessStatus,
-      ownerUnitId: node.ownerUnitId == null ? null : String(node.ownerUnitId),
-      designSubjects: node.designSubjects,
-      designBusinessTypes: node.designBusinessTypes,
-      designUnitIds: node.designUnitIds.map(String),
-    },
-  });
+  const form = useForm({ mode: 'controlled', initialValues: formValues(node) });
+  // The node changed on the server (inline rename, another editor, a save): take the new values for
+  // the fields the user has not touched, keep what they are typing in the others.
+  const serverValues = formValues(node);
+  const serverKey = JSON.stringify(serverValues);
+  useEffect(() => {
+    const next = { ...form.getValues() } as Record<string, unknown>;
+    for (const [field, value] of Object.entries(serverValues)) if (!form.isDirty(field)) next[field] = value;
+    form.setInitialValues(serverValues);
+    form.setValues(next as typeof serverValues);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [serverKey]);
   const kinds = kindsUnder(parentKindOf(index, node));
   const isProcess = form.values.kind === 'process';
 
