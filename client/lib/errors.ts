@@ -28,3 +28,20 @@ export function reportError(err: unknown, form?: { setErrors: (errors: Record<st
   if (form) form.setErrors(fieldErrorsOf(err));
   notifyError(err);
 }
+
+/**
+ * A form's save, the one way: run it; on success say so, on failure put the server's field
+ * errors on the form and show its message.
+ */
+export async function saveForm(
+  form: { setErrors: (errors: Record<string, string>) => void },
+  successKey: string,
+  action: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await action();
+    notifySuccess(successKey);
+  } catch (err) {
+    reportError(err, form);
+  }
+}

@@ -255,9 +255,12 @@ export async function deleteNode(trx: Executor, trail: Trail, nodeId: number, co
 export async function referenceReport(db: Executor, manualId: number) {
   const { nodes } = await getTree(db, manualId);
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const refs = nodes.length
-    ? await db.selectFrom('node_reference').select(['source_node_id', 'target_node_id']).where('source_node_id', 'in', nodes.map((n) => n.id)).execute()
-    : [];
+  const refs = await db
+    .selectFrom('node_reference as r')
+    .innerJoin('manual_node as n', 'n.id', 'r.source_node_id')
+    .select(['r.source_node_id', 'r.target_node_id'])
+    .where('n.manual_id', '=', manualId)
+    .execute();
   const dangling = refs
     .filter((r) => !byId.has(r.target_node_id))
     .map((r) => ({ sourceId: r.source_node_id, sourceNumber: byId.get(r.source_node_id)!.number, sourceTitle: byId.get(r.source_node_id)!.title, targetId: r.target_node_id }));

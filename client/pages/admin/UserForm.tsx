@@ -6,7 +6,7 @@ import { ROLES, type Role } from '../../../shared/roles.ts';
 import { LOCALES, type Locale } from '../../../shared/auth.ts';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { saveForm } from '../../lib/errors.ts';
 import type { User } from '../../lib/org-types.ts';
 
 /** Create a user (with initial password) or edit role, display name, person, language, active. */
@@ -37,15 +37,12 @@ export function UserForm({ user, onClose }: { user?: User; onClose: () => void }
       personId: v.personId ? Number(v.personId) : null,
       locale: v.locale,
     };
-    try {
+    await saveForm(form, 'common.saved', async () => {
       if (user) await update.mutateAsync({ id: user.id, data: { ...common, active: v.active } });
       else await create.mutateAsync({ ...common, username: v.username, password: v.password });
       await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
-      notifySuccess('common.saved');
       onClose();
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
 
   return (
@@ -99,13 +96,10 @@ export function ResetPasswordForm({ user, onClose }: { user: User; onClose: () =
   const reset = useMutation(trpc.users.resetPassword.mutationOptions());
   const form = useForm({ mode: 'controlled', initialValues: { password: '' } });
   const submit = form.onSubmit(async ({ password }) => {
-    try {
+    await saveForm(form, 'users.passwordReset', async () => {
       await reset.mutateAsync({ id: user.id, password });
-      notifySuccess('users.passwordReset');
       onClose();
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
   return (
     <FormModal

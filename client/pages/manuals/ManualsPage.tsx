@@ -10,7 +10,7 @@ import { FormModal } from '../../components/FormModal.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { saveForm } from '../../lib/errors.ts';
 import type { ManualRow } from './outline-tree.ts';
 
 const col = gridColumnHelper<ManualRow>();
@@ -28,15 +28,12 @@ export function ManualForm({ manual, onClose, onSaved }: { manual?: Pick<ManualR
     initialValues: { code: manual?.code ?? '', title: manual?.title ?? '', numberingStyle: (manual?.numberingStyle ?? 'decimal') as NumberingStyle },
   });
   const submit = form.onSubmit(async (values) => {
-    try {
+    await saveForm(form, 'common.saved', async () => {
       const saved = manual ? await update.mutateAsync({ id: manual.id, data: values }) : await create.mutateAsync(values);
       await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
-      notifySuccess('common.saved');
       onClose();
       onSaved?.(saved.id);
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
   return (
     <FormModal

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { PROCESS_STATUSES, type NodeKind, type ProcessStatus } from '../../../shared/outline.ts';
 import { nodeRefToken } from '../../../shared/references.ts';
 import { useTRPC } from '../../lib/trpc.ts';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { saveForm } from '../../lib/errors.ts';
 import type { Unit } from '../../lib/org-types.ts';
 import { kindsUnder, parentKindOf, type OutlineIndex, type TreeNode } from './outline-tree.ts';
 import { KindBadge, StatusBadge } from './OutlineRow.tsx';
@@ -115,7 +115,7 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
   };
 
   const submit = form.onSubmit(async (v) => {
-    try {
+    await saveForm(form, 'common.saved', async () => {
       await update.mutateAsync({
         nodeId: node.id,
         data: {
@@ -134,10 +134,7 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
         },
       });
       await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
-      notifySuccess('common.saved');
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
 
   return (

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ASSIGNMENT_KINDS, type AssignmentKind } from '../../../shared/org.ts';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { saveForm } from '../../lib/errors.ts';
 import { useInvalidateOrg } from '../../lib/use-org-mutations.ts';
 import type { Assignment } from '../../lib/org-types.ts';
 
@@ -38,15 +38,12 @@ export function AssignmentForm({ assignment, onClose }: { assignment?: Assignmen
       validFrom: values.validFrom,
       validTo: values.validTo || null,
     };
-    try {
+    await saveForm(form, 'common.saved', async () => {
       if (assignment) await update.mutateAsync({ id: assignment.id, data });
       else await create.mutateAsync(data);
       await invalidate();
-      notifySuccess('common.saved');
       onClose();
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
 
   return (

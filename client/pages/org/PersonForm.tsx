@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { saveForm } from '../../lib/errors.ts';
 import { useInvalidateOrg } from '../../lib/use-org-mutations.ts';
 import type { Person } from '../../lib/org-types.ts';
 
@@ -26,15 +26,12 @@ export function PersonForm({ person, onClose }: { person?: Person; onClose: () =
 
   const submit = form.onSubmit(async (values) => {
     const data = { ...values, email: values.email.trim() || null };
-    try {
+    await saveForm(form, 'common.saved', async () => {
       if (person) await update.mutateAsync({ id: person.id, data });
       else await create.mutateAsync(data);
       await invalidate();
-      notifySuccess('common.saved');
       onClose();
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
 
   return (

@@ -4,7 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { saveForm } from '../../lib/errors.ts';
 import { useDuties } from '../../lib/duty-names.ts';
 import { useInvalidateOrg } from '../../lib/use-org-mutations.ts';
 import type { Position, Unit } from '../../lib/org-types.ts';
@@ -38,15 +38,12 @@ export function PositionForm(props: { position?: Position; units: Unit[]; defaul
       levelRank: Number(values.levelRank),
       duties: values.duties,
     };
-    try {
+    await saveForm(form, 'common.saved', async () => {
       if (position) await update.mutateAsync({ id: position.id, data });
       else await create.mutateAsync(data);
       await invalidate();
-      notifySuccess('common.saved');
       onClose();
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
 
   return (

@@ -1,10 +1,11 @@
 import { NumberInput, Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
-import { notifySuccess, reportError } from '../../lib/errors.ts';
+import { useInvalidateOrg } from '../../lib/use-org-mutations.ts';
+import { saveForm } from '../../lib/errors.ts';
 import type { Unit } from '../../lib/org-types.ts';
 import { flattenUnits, subtreeIds, unitOptions } from './unit-tree.ts';
 
@@ -12,7 +13,7 @@ import { flattenUnits, subtreeIds, unitOptions } from './unit-tree.ts';
 export function UnitForm({ unit, units, onClose }: { unit?: Unit; units: Unit[]; onClose: () => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const invalidate = useInvalidateOrg();
   const create = useMutation(trpc.org.units.create.mutationOptions());
   const update = useMutation(trpc.org.units.update.mutationOptions());
   const form = useForm({
@@ -33,15 +34,12 @@ export function UnitForm({ unit, units, onClose }: { unit?: Unit; units: Unit[];
       name: values.name,
       sortOrder: Number(values.sortOrder) || 0,
     };
-    try {
+    await saveForm(form, 'common.saved', async () => {
       if (unit) await update.mutateAsync({ id: unit.id, data });
       else await create.mutateAsync(data);
-      await queryClient.invalidateQueries({ queryKey: trpc.org.pathKey() });
-      notifySuccess('common.saved');
+      await invalidate();
       onClose();
-    } catch (err) {
-      reportError(err, form);
-    }
+    });
   });
 
   return (
