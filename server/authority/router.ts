@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { router, procedure, writeProcedure } from '../trpc/trpc.ts';
+import { id, isoDate } from '../../shared/org.ts';
+import {
+  amount,
+  approvalInput,
+  delegationInput,
+  describeViolation,
+  matrixInput,
+  matterInput,
+  VIOLATION_KINDS,
+} from '../../shared/authority.ts';
+import type { Locale } from '../../shared/auth.ts';
+import { translate } from '../i18n.ts';
+import type { Executor } from '../db/connect.ts';
+import { checkApprovals, type CheckFilter } from './check.ts';
+import * as q from './queries.ts';
+import * as svc from './service.ts';
+
+const byId = z.object({ id });
+const withId = <T extends z.ZodType>(schema: T) => z.object({ id, data: schema });
+
+const read = procedure('authority.read');
+const write = writeProcedure('authority.write');
+const approvalsWrite = writeProcedure('approvals.write');
+
+export const checkFilter = z.object({
+  matterId: id.optional(),
+  kinds: z.array(z.enum(VIOLATION_KINDS)).max(VIOLATION_KINDS.length).optional(),
+  personId: id.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+/** The check's rows with each violation in words, in the caller's language. */
+async function checkWithMessages(db: Executor, locale: Locale, filter: CheckFilter) {
+  const result = await checkApprovals(db, filter);
+  const t = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
+  return { ...result, rows: result.rows.map((r) => ({ ...r, message: describeViolation(r, t) })) };
+}
+
+export const authorityRouter = router({
+  matters: router({
+    list: read.query(({ ctx }) => q.listMatters(ctx.db)),
+    create: write.input(matterInput).mutation(({ ctx, input }) => svc.createMatter(ctx.db, ctx.trail, input)),
+    update: write.input(withId(matterInput)).mutation(({ ctx, input }) => svc.updateMatter(ctx.db, ctx.trail, input.id, input.data)),
+    delete: write.input(byId).mutation(({ ctx, input }) => svc.deleteMatter(ctx.db, ctx.trail, input.id)),
+  }),
+
+  /** Bands of every version (or those in force on `asOf`), newest version first. */
+  rules: read
+    .input(z.object({ matterId: id.optional(), asOf: isoDate.optional() }).default({}))
+    .query(({ ctx, input }) => q.listRules(ctx.db, input)),
+  /** A new version of one matter's bands from `effectiveFrom`; overlaps and gaps are refused with their bounds. */
+  saveMatrix: write.input(matrixInput).mutation(({ ctx, input }) => svc.saveMatrix(ctx.db, ctx.trail, ctx.locale, input)),
+
+  whoMayApprove: read
+    .input(z.object({ matterId: id, amount: amount.nullable().default(null), date: isoDate }))
+    .query(({ ctx, input }) => svc.whoMayApprove(ctx.db, input)),
+
+  delegations: router({
+    list: read
+      .input(z.object({ matterId: id.optional(), personId: id.optional() }).default({}))
+      .query(({ ctx, input }) => q.listDelegations(ctx.db, input)),
+    create: write.input(delegationInput).mutation(({ ctx, input }) => svc.createDelegation(ctx.db, ctx.trail, input)),
+    update: write
+      .input(withId(delegationInput))
+      .mutation(({ ctx, input }) => svc.updateDelegation(ctx.db, ctx.trail, input.id, input.data)),
+    revoke: write
+      .input(z.object({ id, revokedOn: isoDate.nullable().default(null) }))
+      .mutation(({ ctx, input }) => svc.revokeDelegation(ctx.db, ctx.trail, input.id, input.revokedOn)),
+    delete: write.input(byId).mutation(({ ctx, input }) => svc.deleteDelegation(ctx.db, ctx.trail, input.id)),
+  }),
+
+  approvals: router({
+    list: read
+      .input(
+        z
+          .object({
+            matterId: id.optional(),
+            personId: id.optional(),
+            from: isoDate.optional(),
+            to: isoDate.optional(),
+            importBatchId: id.optional(),
+            search: z.string().trim().max(100).optional(),
+            beforeId: id.optional(),
+            limit: z.number().int().min(1).max(500).default(100),
+          })
+          .default({ limit: 100 }),
+      )
+      .query(({ ctx, input }) => q.listApprovals(ctx.db, input)),
+    /** Enter one record; the answer carries the violations it has right away. */
+    create: approvalsWrite.input(approvalInput).mutation(async ({ ctx, input }) => {
+      const record = await svc.createApproval(ctx.db, ctx.trail, input);
+      const check = await checkWithMessages(ctx.db, ctx.locale, { matterId: record.matterId, recordIds: [record.id], offset: 0, limit: 100 });
+      return { record, violations: check.rows };
+    }),
+    delete: approvalsWrite.input(byId).mutation(({ ctx, input }) => svc.deleteApproval(ctx.db, ctx.trail, input.id)),
+    imports: read.query(({ ctx }) => q.listImports(ctx.db)),
+    deleteImport: approvalsWrite.input(byId).mutation(({ ctx, input }) => svc.deleteImport(ctx.db, ctx.trail, input.id)),
+  }),
+
+  /** Every violation of the approval records against the rules, assignments and delegations of their dates. */
+  check: read.input(checkFilter.default({ offset: 0, limit: 100 })).query(({ ctx, input }) => checkWithMessages(ctx.db, ctx.locale, input)),
+});
