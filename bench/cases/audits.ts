@@ -1,0 +1,316 @@
+import { sql } from 'kysely';
+import type { Db } from '../../server/db/connect.ts';
+import { buildApp } from '../../server/app.ts';
+import { hashPassword } from '../../server/auth/password.ts';
+import { scores } from '../../server/audits/service.ts';
+import { DEFAULT_SAMPLE_SIZES, ELEMENTS } from '../../shared/scoring.ts';
+import type { SnapshotControl } from '../../shared/controls.ts';
+import { CSRF_HEADER } from '../../shared/http.ts';
+import { medianMs, type BenchCase } from '../harness.ts';
+
+const PROCESS_BASE = 1_000_000;
+const STEP_BASE = 2_000_000;
+const CONTROL_BASE = 3_000_000;
+
+interface Fixture {
+  auditId: number;
+  testIds: number[];
+  leadUserId: number;
+}
+
+/**
+ * An audit bulk-inserted with SQL: units, a manual with one published version (snapshot of
+ * `processes` processes, a step each and `controls` controls, every 20th shared into the next
+ * process), the audit in fieldwork and one test row per control with a mix of results.
+ */
+export async function auditFixture(db: Db, opts: { controls: number; processes: number; units: number; results: boolean }): Promise<Fixture> {
+  const units = await sql<{ id: number }>`
+    insert into org_unit (code, name) select 'AU' || g, '单位 ' || g from generate_series(1, ${opts.units}) g returning id`.execute(db);
+  const unitIds = units.rows.map((r) => r.id);
+  const manual = await db.insertInto('manual').values({ code: 'BENCH', title: 'Bench manual', numbering_style: 'decimal', created_at: undefined, updated_at: undefined }).returning('id').executeTakeFirstOrThrow();
+  const lead = await db
+    .insertInto('app_user')
+    .values({ username: 'bench-lead', display_name: 'Bench lead', role: 'auditor', password_hash: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const nodes: unknown[] = [];
+  for (let p = 0; p < opts.processes; p++) {
+    nodes.push({ id: PROCESS_BASE + p, parentId: null, orderKey: `a${p}`, kind: 'process', title: `流程 ${p + 1}`, body: '', number: `${p + 1}`, depth: 0, status: 'active' });
+    nodes.push({ id: STEP_BASE + p, parentId: PROCESS_BASE + p, orderKey: 'a0', kind: 'step', title: `步骤 ${p + 1}.1`, body: '', number: `${p + 1}.1`, depth: 1, status: null });
+  }
+  const perProcess = Math.ceil(opts.controls / opts.processes);
+  for (let i = 0; i < opts.controls; i++) {
+    const p = Math.floor(i / perProcess);
+    const isKey = i % 4 === 0;
+    const control: SnapshotControl = {
+      isKey,
+      weight: isKey ? 3 : 1,
+      weightOverride: null,
+      objective: '',
+      risk: '',
+      nature: 'preventive',
+      automation: 'manual',
+      frequency: 'monthly',
+      ownerPositionId: null,
+      ownerPositionName: null,
+      ownerUnitId: unitIds[i % unitIds.length]!,
+      ownerUnitName: null,
+      evidenceTypes: ['work_record'],
+      inspections: [],
+      scoringMethod: 'binary',
+      tolerance: 0,
+      element: ELEMENTS[i % ELEMENTS.length]!,
+      checkedDuty: null,
+      linkedHostIds: i % 20 === 0 ? [STEP_BASE + ((p + 1) % opts.processes)] : [],
+    };
+    nodes.push({ id: CONTROL_BASE + i, parentId: STEP_BASE + p, orderKey: `a${i}`, kind: 'control', title: `控制点 ${i + 1}`, body: '', number: `${p + 1}.1.${(i % perProcess) + 1}`, depth: 2, status: null, control });
+  }
+  const version = await db
+    .insertInto('manual_version')
+    .values({ manual_id: manual.id, version_no: 1, published_by: 'bench', numbering_style: 'decimal', node_count: nodes.length, snapshot: JSON.stringify(nodes) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const processIds = Array.from({ length: opts.processes }, (_, p) => PROCESS_BASE + p);
+  const audit = await db
+    .insertInto('audit')
+    .values({
+      manual_id: manual.id,
+      manual_version_id: version.id,
+      name: 'Bench audit',
+      period_from: '2026-01-01',
+      period_to: '2026-12-31',
+      base_date: '2026-12-31',
+      scope_process_ids: processIds,
+      lead_user_id: lead.id,
+      status: 'fieldwork',
+      sample_sizes: JSON.stringify(DEFAULT_SAMPLE_SIZES),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (opts.results) {
+    // 5% not applicable, 3% not operated, 2% not tested, the rest tested with r ∈ {1, 0.8, 0.6, 0}
+    await sql`
+      insert into audit_test (audit_id, control_id, applicability, na_reason, design, samples_tested, exceptions, r, state)
+      select ${audit.id}, ${CONTROL_BASE} + g,
+             case when g % 100 < 5 then 'not_applicable' when g % 100 < 8 then 'not_operated' else 'applicable' end,
+             case when g % 100 < 5 then 'no such business' else '' end,
+             case when g % 100 >= 10 then 'effective' end,
+             case when g % 100 >= 10 then 5 end,
+             case when g % 100 >= 10 then 0 end,
+             case when g % 100 < 10 then null when g % 7 = 0 then 0.6 when g % 5 = 0 then 0.8 when g % 11 = 0 then 0 else 1 end,
+             case when g % 100 < 5 then 'not_applicable' when g % 100 < 8 then 'not_operated' when g % 100 < 10 then 'not_tested' else 'tested' end
+      from generate_series(0, ${opts.controls - 1}) g`.execute(db);
+    // a few findings: on controls (capping) and on processes (deducting)
+    await sql`
+      insert into finding (audit_id, code, nature, severity, title, process_id)
+      select ${audit.id}, 'F-' || g, 'operating', case when g % 10 = 0 then 'significant' else 'general' end, 'finding ' || g,
+             case when g % 2 = 0 then ${PROCESS_BASE} + g * 7 end
+      from generate_series(1, 60) g`.execute(db);
+    await sql`
+      insert into finding_control (finding_id, control_id)
+      select f.id, ${CONTROL_BASE} + (f.id * 331) % ${opts.controls} from finding f where f.audit_id = ${audit.id} and f.process_id is null`.execute(db);
+  } else {
+    await sql`insert into audit_test (audit_id, control_id) select ${audit.id}, ${CONTROL_BASE} + g from generate_series(0, ${opts.controls - 1}) g`.execute(db);
+  }
+  await sql`analyze`.execute(db);
+  const tests = await db.selectFrom('audit_test').select('id').where('audit_id', '=', audit.id).orderBy('id').execute();
+  return { auditId: audit.id, testIds: tests.map((t) => t.id), leadUserId: lead.id };
+}
+
+/** Median wall times (ms) of each fn, run alternately: one round = each fn once. */
+async function interleavedMedians(fns: (() => Promise<unknown>)[], rounds: number, warmup: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const times = fns.map(() => [] as number[]);
+  for (let i = 0; i < rounds; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      times[k]!.push(performance.now() - t0);
+    }
+  }
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    const mid = t.length >> 1;
+    return t.length % 2 ? t[mid]! : (t[mid - 1]! + t[mid]!) / 2;
+  });
+}
+
+const ROLLUP = { controls: 20_000, processes: 500, units: 50 };
+const ROLLUP_ITERATIONS = 21;
+
+/**
+ * The full roll-up (`scores`: load results and findings, every level, deductions, caps) of a
+ * 20,000-control audit, against a bare SQL `SUM(w·r)/SUM(w) … GROUP BY process` over the same
+ * rows (weights and process links in a plain table).
+ */
+export const scoreRollup: BenchCase = {
+  name: 'score-rollup',
+  async run({ database }) {
+    const db = database.db;
+    const { auditId } = await auditFixture(db, { ...ROLLUP, results: true });
+    // the same control → process links and weights the snapshot holds, as a table for the baseline
+    await sql`create table bench_control_process (control_id integer not null, process_id integer not null, w numeric not null)`.execute(db);
+    const perProcess = Math.ceil(ROLLUP.controls / ROLLUP.processes);
+    await sql`
+      insert into bench_control_process
+      select ${CONTROL_BASE} + g, ${PROCESS_BASE} + g / ${perProcess}, case when g % 4 = 0 then 3 else 1 end from generate_series(0, ${ROLLUP.controls - 1}) g
+      union all
+      select ${CONTROL_BASE} + g, ${PROCESS_BASE} + (g / ${perProcess} + 1) % ${ROLLUP.processes}, case when g % 4 = 0 then 3 else 1 end
+      from generate_series(0, ${ROLLUP.controls - 1}) g where g % 20 = 0`.execute(db);
+    await sql`create index on bench_control_process (control_id)`.execute(db);
+    await sql`analyze bench_control_process`.execute(db);
+
+    let processCount = 0;
+    const bare = async () => {
+      const { rows } = await sql<{ process_id: number; score: number }>`
+        select c.process_id, 100 * sum(c.w * t.r) / sum(c.w) as score
+        from audit_test t join bench_control_process c on c.control_id = t.control_id
+        where t.audit_id = ${auditId} and t.state = 'tested'
+        group by c.process_id`.execute(db);
+      processCount = rows.length;
+    };
+    let report: Awaited<ReturnType<typeof scores>> | undefined;
+    const full = async () => {
+      report = await scores(db, auditId);
+    };
+    // interleaved, so both see the same machine load (the box is shared)
+    const [baseline, feature] = (await interleavedMedians([bare, full], ROLLUP_ITERATIONS, 3)) as [number, number];
+    const company = report!.company.value!.toFixed(2);
+    return {
+      ratio: feature / baseline,
+      details:
+        `scores_median_ms=${feature.toFixed(1)} sql_group_by_median_ms=${baseline.toFixed(1)} controls=${ROLLUP.controls} processes=${ROLLUP.processes} ` +
+        `units=${ROLLUP.units} sql_processes=${processCount} company=${company} levels=step,process,unit,element,company findings=60 iterations=${ROLLUP_ITERATIONS}`,
+    };
+  },
+};
+
+const TESTERS = 50;
+const SAVES_PER_TESTER = 40;
+const TIME_LIMIT_MS = 10_000;
+const SAVE_CONTROLS = 1_000;
+/** tests every tester also works on: the contention */
+const HOT = 10;
+
+interface Ack {
+  testId: number;
+  version: number;
+  notes: string;
+}
+
+/**
+ * 50 testers saving results over real HTTP at once (loopback, in-process server), each up to 40
+ * saves or 10 s: mostly their own controls, one in five on a few shared "hot" controls, where
+ * the optimistic lock makes the slower one reload (data.current) and save again. Afterwards every
+ * acknowledged save must be in the database: per test, the acknowledged versions are exactly
+ * 2…version with no duplicate, the row holds the last acknowledged notes, and one trail row per
+ * acknowledged save. ratio = p99 of the save round trip / a single-row UPDATE round trip.
+ */
+export const concurrentSave: BenchCase = {
+  name: 'concurrent-save',
+  async run({ database }) {
+    const db = database.db;
+    const { auditId, testIds } = await auditFixture(db, { controls: SAVE_CONTROLS, processes: 50, units: 10, results: false });
+    const password = 'BenchPassword2026';
+    const hash = await hashPassword(password);
+    await db
+      .insertInto('app_user')
+      .values(Array.from({ length: TESTERS }, (_, i) => ({ username: `tester${i}`, display_name: `测试员 ${i}`, role: 'auditor' as const, password_hash: hash })))
+      .execute();
+
+    const app = await buildApp({ database, production: true, secureCookies: false, logLevel: 'silent', clientDir: '/nonexistent' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/trpc`;
+      const headers = { 'content-type': 'application/json', [CSRF_HEADER]: '1' };
+      const cookies: string[] = [];
+      for (let i = 0; i < TESTERS; i++) {
+        const login = await fetch(`${base}/auth.login`, { method: 'POST', headers, body: JSON.stringify({ username: `tester${i}`, password }) });
+        if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+        cookies.push(login.headers.get('set-cookie')!.split(';')[0]!);
+      }
+
+      const acks: Ack[] = [];
+      const latencies: number[] = [];
+      let conflicts = 0;
+      let errors = 0;
+      const deadline = performance.now() + TIME_LIMIT_MS;
+      const ownShare = Math.floor((testIds.length - HOT) / TESTERS);
+
+      const tester = async (i: number) => {
+        const seen = new Map<number, number>();
+        let seq = 0;
+        while (seq < SAVES_PER_TESTER && performance.now() < deadline) {
+          const hot = seq % 5 === 4;
+          const testId = hot ? testIds[(i + seq) % HOT]! : testIds[HOT + i * ownShare + (seq % ownShare)]!;
+          const notes = `tester ${i} save ${seq}`;
+          const exceptions = seq % 3 === 0 ? 1 : 0;
+          const body = {
+            testId,
+            expectedVersion: seen.get(testId) ?? 1,
+            data: { design: 'effective', sampleSize: 5, samplesTested: 5, exceptions, notes, evidence: [{ evidenceType: 'work_record', status: 'seen', reference: `R-${i}-${seq}` }] },
+          };
+          const t0 = performance.now();
+          const res = await fetch(`${base}/audits.saveTest`, { method: 'POST', headers: { ...headers, cookie: cookies[i]! }, body: JSON.stringify(body) });
+          const json = (await res.json()) as { result?: { data: { version: number } }; error?: { data?: { code?: string; current?: { version: number } } } };
+          latencies.push(performance.now() - t0);
+          if (res.ok && json.result) {
+            acks.push({ testId, version: json.result.data.version, notes });
+            seen.set(testId, json.result.data.version);
+            seq++;
+          } else if (json.error?.data?.code === 'CONFLICT' && json.error.data.current) {
+            conflicts++;
+            seen.set(testId, json.error.data.current.version); // reload, then save again
+          } else {
+            errors++;
+            seq++;
+          }
+        }
+      };
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: TESTERS }, (_, i) => tester(i)));
+      const elapsed = performance.now() - t0;
+
+      // every acknowledged save is in the database
+      const rows = await db.selectFrom('audit_test').select(['id', 'version', 'notes']).where('audit_id', '=', auditId).execute();
+      const trail = await db
+        .selectFrom('audit_trail')
+        .select([sql<number>`(after->>'version')::int`.as('version'), 'entity_id'])
+        .where('entity', '=', 'audit_test')
+        .where('action', '=', 'update')
+        .execute();
+      const trailKeys = new Set(trail.map((t) => `${t.entity_id}:${t.version}`));
+      // lost = acknowledged saves whose result is not there: a version acknowledged twice (one
+      // overwrote the other), beyond the row's version, without its trail row, or the row not
+      // holding the last acknowledged save
+      let lost = 0;
+      let unacknowledged = 0;
+      const byTest = new Map<number, Ack[]>();
+      for (const a of acks) byTest.set(a.testId, [...(byTest.get(a.testId) ?? []), a]);
+      for (const row of rows) {
+        const list = (byTest.get(row.id) ?? []).sort((a, b) => a.version - b.version);
+        const versions = new Set(list.map((a) => a.version));
+        lost += list.length - versions.size;
+        lost += list.filter((a) => a.version > row.version || !trailKeys.has(`${a.testId}:${a.version}`)).length;
+        if (list.length && list[list.length - 1]!.notes !== row.notes) lost++;
+        unacknowledged += Math.max(0, row.version - 1 - versions.size);
+      }
+
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
+      const p99 = pct(99);
+      const someId = testIds[testIds.length - 1]!;
+      const update = await medianMs(() => sql`update audit_test set notes = 'baseline' where id = ${someId}`.execute(db), 300);
+      return {
+        ratio: p99 / update,
+        details:
+          `p99_ms=${p99.toFixed(1)} p50_ms=${pct(50).toFixed(1)} p90_ms=${pct(90).toFixed(1)} max_ms=${latencies[latencies.length - 1]!.toFixed(1)} update_median_ms=${update.toFixed(3)} testers=${TESTERS} saves=${acks.length} ` +
+          `conflicts=${conflicts} errors=${errors} saves_per_s=${((acks.length / elapsed) * 1000).toFixed(0)} elapsed_ms=${elapsed.toFixed(0)} unacknowledged=${unacknowledged} lost=${lost}`,
+      };
+    } finally {
+      await app.close();
+    }
+  },
+};

@@ -1,0 +1,342 @@
+import { ExactSum } from './exact-sum.ts';
+import { fail } from './errors.ts';
+import { isValidR, type ControlResult } from './result.ts';
+import type { ConclusionReason, ScoreRef, ScoreReport, ScoringControlInput, ScoringFinding, ScoringInput, SetScore } from './rollup-types.ts';
+import { ELEMENTS, FINDING_CAPS, FINDING_DEDUCTIONS, FINDING_SEVERITIES, RESULT_STATES, type ControlElement } from './vocabulary.ts';
+
+/**
+ * The weighted roll-up of DESIGN §3.4 — the one implementation every screen, API and workbook
+ * uses. Cost is O(controls + links + findings' links) with Maps, no nested scans; sums are exact
+ * (ExactSum), so input order never changes a digit. Types: rollup-types.ts.
+ */
+
+class Accumulator {
+  readonly weighted = new ExactSum();
+  readonly denominator = new ExactSum();
+  controls = 0;
+  key = 0;
+  tested = 0;
+  effective = 0;
+  readonly notTested = new Set<number>();
+  readonly notOperated = new Set<number>();
+  readonly notApplicable = new Set<number>();
+  deductions = 0;
+  cap: number | null = null;
+  readonly deducting: number[] = [];
+  readonly capping: number[] = [];
+}
+
+interface ControlEntry {
+  id: number;
+  weight: number;
+  isKey: boolean;
+  element: ControlElement;
+  unitId: number | null;
+  stepIds: readonly number[];
+  processIds: readonly number[];
+  result: ControlResult;
+  /** every set it counts in: steps, processes, unit, element, company */
+  sets: Accumulator[];
+}
+
+/** Roll-up state for incremental updates (applyResultChange). Treat as opaque. */
+export interface ScoreState {
+  readonly baseDate: string;
+  readonly controls: ReadonlyMap<number, ControlEntry>;
+  readonly steps: ReadonlyMap<number, Accumulator>;
+  readonly processes: ReadonlyMap<number, Accumulator>;
+  readonly units: ReadonlyMap<number, Accumulator>;
+  readonly elements: ReadonlyMap<ControlElement, Accumulator>;
+  readonly company: Accumulator;
+  readonly conclusion: ScoreReport['conclusion'];
+}
+
+const ELEMENT_SET: ReadonlySet<string> = new Set(ELEMENTS);
+const STATE_SET: ReadonlySet<string> = new Set(RESULT_STATES);
+const SEVERITY_SET: ReadonlySet<string> = new Set(FINDING_SEVERITIES);
+const NOT_TESTED: ControlResult = { state: 'not_tested' };
+
+/** Is `s` a real calendar date written YYYY-MM-DD? */
+export function isIsoDate(s: unknown): s is string {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+/** Was the finding still open at the base date? (closed on or before it → no effect) */
+export function isOpenAt(finding: Pick<ScoringFinding, 'status' | 'closedOn'>, baseDate: string): boolean {
+  return finding.status !== 'closed' || finding.closedOn == null || finding.closedOn > baseDate;
+}
+
+/** The ids without repeats; the input itself when it has none (it is never mutated). */
+function uniq(ids: readonly number[]): readonly number[] {
+  if (ids.length < 2 || (ids.length === 2 && ids[0] !== ids[1])) return ids;
+  const set = new Set(ids);
+  return set.size === ids.length ? ids : [...set];
+}
+
+function getOrCreate<K>(map: Map<K, Accumulator>, key: K): Accumulator {
+  let acc = map.get(key);
+  if (!acc) map.set(key, (acc = new Accumulator()));
+  return acc;
+}
+
+function checkResult(controlId: number, result: ControlResult): void {
+  const state = (result as { state?: unknown } | null)?.state;
+  if (typeof state !== 'string' || !STATE_SET.has(state)) fail('errors.scoring.unknownState', { control: controlId, value: String(state) });
+  if (result.state === 'tested' && !isValidR(result.r)) fail('errors.scoring.controlResultOutOfRange', { control: controlId, value: String(result.r) });
+}
+
+/** Add (sign 1) or remove (sign −1) one control's result from a set. */
+function contribute(acc: Accumulator, c: ControlEntry, result: ControlResult, sign: 1 | -1): void {
+  switch (result.state) {
+    case 'tested': {
+      const wr = c.weight * result.r;
+      acc.weighted.add(sign > 0 ? wr : -wr);
+      acc.denominator.add(sign > 0 ? c.weight : -c.weight);
+      acc.tested += sign;
+      if (result.r === 1) acc.effective += sign;
+      return;
+    }
+    case 'not_applicable':
+      return void (sign > 0 ? acc.notApplicable.add(c.id) : acc.notApplicable.delete(c.id));
+    case 'not_operated':
+      return void (sign > 0 ? acc.notOperated.add(c.id) : acc.notOperated.delete(c.id));
+    case 'not_tested':
+      return void (sign > 0 ? acc.notTested.add(c.id) : acc.notTested.delete(c.id));
+  }
+}
+
+function addControl(entries: Map<number, ControlEntry>, c: ScoringControlInput): void {
+  if (!ELEMENT_SET.has(c.element)) fail('errors.scoring.unknownElement', { control: c.id, value: String(c.element) });
+  if (!(Number.isFinite(c.weight) && c.weight > 0)) fail('errors.scoring.controlWeight', { control: c.id, value: String(c.weight) });
+  const seen = entries.get(c.id);
+  if (!seen) {
+    const entry: ControlEntry = {
+      id: c.id,
+      weight: c.weight,
+      isKey: c.isKey,
+      element: c.element,
+      unitId: c.unitId,
+      stepIds: uniq(c.stepIds),
+      processIds: uniq(c.processIds),
+      result: NOT_TESTED,
+      sets: [],
+    };
+    entries.set(c.id, entry);
+    return;
+  }
+  // The same control twice (e.g. one row per link from a join): merge its links, refuse conflicts.
+  if (seen.weight !== c.weight || seen.isKey !== c.isKey || seen.element !== c.element || seen.unitId !== c.unitId) {
+    fail('errors.scoring.duplicateControl', { control: c.id });
+  }
+  seen.stepIds = uniq([...seen.stepIds, ...c.stepIds]);
+  seen.processIds = uniq([...seen.processIds, ...c.processIds]);
+}
+
+function capSet(acc: Accumulator, cap: number | null, findingId: number): void {
+  if (cap == null) return;
+  acc.cap = acc.cap == null ? cap : Math.min(acc.cap, cap);
+  if (acc.capping[acc.capping.length - 1] !== findingId) acc.capping.push(findingId);
+}
+
+function deductSet(acc: Accumulator, points: number, findingId: number): void {
+  acc.deductions += points;
+  acc.deducting.push(findingId);
+}
+
+/**
+ * Build the roll-up state: validates the input (ScoringError on the first problem), then one pass
+ * over controls and findings. The state keeps the controls' link arrays; do not mutate them.
+ */
+export function createScoreState(input: ScoringInput): ScoreState {
+  const { baseDate } = input;
+  if (!isIsoDate(baseDate)) fail('errors.scoring.invalidDate', { fieldKey: 'scoring.fields.baseDate', value: String(baseDate) }, ['baseDate']);
+
+  const entries = new Map<number, ControlEntry>();
+  for (const c of input.controls) addControl(entries, c);
+
+  const results = input.results;
+  const setResult = (id: number, result: ControlResult) => {
+    const entry = entries.get(id);
+    if (!entry) fail('errors.scoring.resultOutsideScope', { control: id });
+    checkResult(id, result);
+    entry.result = result;
+  };
+  if (results instanceof Map) for (const [id, r] of results) setResult(id, r);
+  else for (const key of Object.keys(results)) setResult(Number(key), (results as Record<number, ControlResult>)[Number(key)]!);
+
+  const steps = new Map<number, Accumulator>();
+  const processes = new Map<number, Accumulator>();
+  const units = new Map<number, Accumulator>();
+  const elements = new Map<ControlElement, Accumulator>(ELEMENTS.map((e) => [e, new Accumulator()]));
+  const company = new Accumulator();
+  for (const id of input.scope?.stepIds ?? []) getOrCreate(steps, id);
+  for (const id of input.scope?.processIds ?? []) getOrCreate(processes, id);
+  for (const id of input.scope?.unitIds ?? []) getOrCreate(units, id);
+
+  for (const c of entries.values()) {
+    for (const id of c.stepIds) c.sets.push(getOrCreate(steps, id));
+    for (const id of c.processIds) c.sets.push(getOrCreate(processes, id));
+    if (c.unitId != null) c.sets.push(getOrCreate(units, c.unitId));
+    c.sets.push(elements.get(c.element)!, company);
+    for (const acc of c.sets) {
+      acc.controls++;
+      if (c.isKey) acc.key++;
+      contribute(acc, c, c.result, 1);
+    }
+  }
+
+  const reasons: ConclusionReason[] = [];
+  for (const f of input.findings ?? []) {
+    if (!SEVERITY_SET.has(f.severity)) fail('errors.scoring.unknownSeverity', { finding: f.id, value: String(f.severity) });
+    if (f.status === 'closed') {
+      if (f.closedOn == null) fail('errors.scoring.findingClosedWithoutDate', { finding: f.id });
+      if (!isIsoDate(f.closedOn)) fail('errors.scoring.invalidDate', { fieldKey: 'scoring.fields.closedOn', value: String(f.closedOn) });
+    }
+    const linked = f.controlIds.map((id) => entries.get(id) ?? fail('errors.scoring.findingControlOutsideScope', { finding: f.id, control: id }));
+    const onSet = !linked.length && !f.companyLevel && (f.processId != null || f.unitId != null);
+    if (!linked.length && !f.companyLevel && !onSet) fail('errors.scoring.findingUnattached', { finding: f.id });
+    if (!isOpenAt(f, baseDate)) continue;
+
+    if (f.severity === 'major') reasons.push({ kind: 'open_major_finding', findingId: f.id, key: 'scoring.conclusion.openMajor', params: { finding: f.id } });
+    const cap = FINDING_CAPS[f.severity];
+    const points = FINDING_DEDUCTIONS[f.severity];
+    if (linked.length) {
+      if (cap == null) continue;
+      for (const c of linked) {
+        for (const id of c.stepIds) capSet(steps.get(id)!, cap, f.id);
+        for (const id of c.processIds) capSet(processes.get(id)!, cap, f.id);
+        if (c.unitId != null) capSet(units.get(c.unitId)!, cap, f.id);
+      }
+      capSet(company, cap, f.id);
+    } else if (f.companyLevel) {
+      deductSet(company, points, f.id);
+      capSet(company, cap, f.id);
+    } else {
+      for (const acc of [f.processId != null && getOrCreate(processes, f.processId), f.unitId != null && getOrCreate(units, f.unitId)]) {
+        if (!acc) continue;
+        deductSet(acc, points, f.id);
+        capSet(acc, cap, f.id);
+      }
+      capSet(company, cap, f.id);
+    }
+  }
+  reasons.sort((a, b) => a.findingId - b.findingId);
+  for (const acc of [...steps.values(), ...processes.values(), ...units.values(), company]) {
+    acc.deducting.sort((a, b) => a - b);
+    acc.capping.sort((a, b) => a - b);
+  }
+
+  return { baseDate, controls: entries, steps, processes, units, elements, company, conclusion: { effective: reasons.length === 0, reasons } };
+}
+
+const ascending = (ids: Set<number>) => [...ids].sort((a, b) => a - b);
+
+/**
+ * 100 · Σw·r / Σw (full precision) → minus deductions → min(cap) → floor at 0.
+ * Empty denominator → N/A (null), whatever the deductions.
+ */
+function scoreOf(acc: Accumulator): SetScore {
+  const weighted = acc.weighted.value();
+  const denominator = acc.denominator.value();
+  const raw = denominator === 0 ? null : (weighted / denominator) * 100;
+  let value = raw;
+  if (value != null) {
+    value -= acc.deductions;
+    if (acc.cap != null) value = Math.min(value, acc.cap);
+    value = Math.max(0, value);
+  }
+  return {
+    value,
+    raw,
+    weighted,
+    denominator,
+    deductions: acc.deductions,
+    cap: acc.cap,
+    notTested: ascending(acc.notTested),
+    notOperated: ascending(acc.notOperated),
+    notApplicable: ascending(acc.notApplicable),
+    counts: {
+      controls: acc.controls,
+      key: acc.key,
+      tested: acc.tested,
+      effective: acc.effective,
+      deficient: acc.tested - acc.effective,
+      notApplicable: acc.notApplicable.size,
+      notOperated: acc.notOperated.size,
+      notTested: acc.notTested.size,
+    },
+    findings: { deducting: [...acc.deducting], capping: [...acc.capping] },
+  };
+}
+
+function accOf(state: ScoreState, ref: ScoreRef): Accumulator | undefined {
+  switch (ref.level) {
+    case 'company':
+      return state.company;
+    case 'step':
+      return state.steps.get(ref.id);
+    case 'process':
+      return state.processes.get(ref.id);
+    case 'unit':
+      return state.units.get(ref.id);
+    case 'element':
+      return state.elements.get(ref.id);
+  }
+}
+
+/** One set's score from the state; null when the set is not in it. O(listed ids). */
+export function readScore(state: ScoreState, ref: ScoreRef): SetScore | null {
+  const acc = accOf(state, ref);
+  return acc ? scoreOf(acc) : null;
+}
+
+function record(map: ReadonlyMap<number, Accumulator>): Record<number, SetScore> {
+  const out: Record<number, SetScore> = {};
+  for (const id of [...map.keys()].sort((a, b) => a - b)) out[id] = scoreOf(map.get(id)!);
+  return out;
+}
+
+/** Every score of the state. */
+export function reportScores(state: ScoreState): ScoreReport {
+  const company = scoreOf(state.company);
+  return {
+    baseDate: state.baseDate,
+    company,
+    steps: record(state.steps),
+    processes: record(state.processes),
+    units: record(state.units),
+    elements: Object.fromEntries(ELEMENTS.map((e) => [e, scoreOf(state.elements.get(e)!)])) as Record<ControlElement, SetScore>,
+    conclusion: { effective: state.conclusion.effective, reasons: [...state.conclusion.reasons] },
+    signOffBlockers: [...company.notTested],
+  };
+}
+
+/** The whole roll-up of DESIGN §3.4 in one call: O(controls + links + findings' links). */
+export function computeScores(input: ScoringInput): ScoreReport {
+  return reportScores(createScoreState(input));
+}
+
+/**
+ * Change one control's result in place and return the sets it touched (its steps, processes,
+ * unit, element and the company) — O(its links), for the live score panel. Findings are fixed
+ * in the state; when they change, build a new state.
+ */
+export function applyResultChange(state: ScoreState, controlId: number, result: ControlResult): ScoreRef[] {
+  const c = state.controls.get(controlId);
+  if (!c) fail('errors.scoring.resultOutsideScope', { control: controlId });
+  checkResult(controlId, result);
+  for (const acc of c.sets) {
+    contribute(acc, c, c.result, -1);
+    contribute(acc, c, result, 1);
+  }
+  c.result = result;
+  return [
+    ...c.stepIds.map((id) => ({ level: 'step' as const, id })),
+    ...c.processIds.map((id) => ({ level: 'process' as const, id })),
+    ...(c.unitId != null ? [{ level: 'unit' as const, id: c.unitId }] : []),
+    { level: 'element', id: c.element },
+    { level: 'company' },
+  ];
+}
