@@ -65,6 +65,12 @@ async function openPostgres(url: string, poolSize = 10, searchPath?: string): Pr
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client can be cut off by the server (restart, DROP DATABASE … WITH (FORCE) racing a
+  // pool.end()); pg then emits 'error' on the pool, which crashes the process if nobody listens.
+  // The pool drops that client and opens a new one on the next query, so logging is enough.
+  pool.on('error', (err) => {
+    if ((err as { code?: string }).code !== '57P01') console.error(`PostgreSQL connection lost: ${err.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
