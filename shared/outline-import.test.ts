@@ -126,7 +126,7 @@ describe('regulation text', () => {
 
   it('reports the preamble instead of inventing a node', () => {
     expect(r.nodes[0]!.number).toBe('第一章');
-    expect(r.warnings.some((w) => /^ignored \d+ characters before the first heading$/.test(w))).toBe(true);
+    expect(r.warnings.some((w) => w.key === 'importWarnings.preamble' && Number(w.params.chars) > 0)).toBe(true);
   });
 
   it('reads Traditional characters (總則, 條, 節) as the same structure', () => {
@@ -174,7 +174,7 @@ describe('regulation text', () => {
   it('warns about numbering gaps at line starts', () => {
     const f = parseOutlineText('第一条 甲。\n第二条 乙。\n第三条 丙。\n第五条 戊。');
     expect(flattenImported(f.nodes).map((n) => n.number)).toEqual(['第一条', '第二条', '第三条', '第五条']);
-    expect(f.warnings).toContain('numbering gap: 第三条 → 第五条 (line 4)');
+    expect(f.warnings).toContainEqual({ key: 'importWarnings.gap', params: { from: '第三条', to: '第五条', line: 4 } });
   });
 
   it('handles full-width digits, full-width spaces and Arabic article numbers', () => {
@@ -190,7 +190,7 @@ describe('regulation text', () => {
   it('drops a table of contents of chapter headings that is followed by the text', () => {
     const f = parseOutlineText('目录\n第一章 总则 ........ 1\n第二章 附则 ........ 3\n第一章 总则\n第一条 甲。\n第二章 附则\n第二条 乙。');
     expect(shape(f)).toEqual(['0:chapter:第一章:总则', '1:clause:第一条:甲', '0:chapter:第二章:附则', '1:clause:第二条:乙']);
-    expect(f.warnings.some((w) => w.startsWith('dropped 2 table-of-contents headings'))).toBe(true);
+    expect(f.warnings.some((w) => w.key.endsWith('tocDropped') && w.params.count === 2)).toBe(true);
   });
 
   it('cuts long article titles cleanly at a comma', () => {
@@ -232,7 +232,7 @@ describe('page furniture', () => {
       ['第二条', '本办法适用于全公司', ''],
     ]);
     expect(f.stats.skippedLines).toBe(8);
-    expect(f.warnings[0]).toMatch(/^skipped 8 lines of page furniture \(/);
+    expect(f.warnings[0]).toMatchObject({ key: 'importWarnings.furniture', params: { count: 8 } });
   });
 
   it('skips a header line repeated on every page of a long text', () => {
@@ -241,7 +241,7 @@ describe('page furniture', () => {
     const f = parseOutlineText(lines.join('\n'));
     expect(f.stats.articles).toBe(12);
     expect(f.stats.skippedLines).toBe(12);
-    expect(f.warnings[0]).toBe('skipped 12 lines of page furniture (12 repeated headers)');
+    expect(f.warnings[0]).toEqual({ key: 'importWarnings.furniture', params: { count: 12, pages: 0, repeated: 12, toc: 0, urls: 0, downloads: 0 } });
     expect(find(f, '第2条')).toMatchObject({ title: '第2项规定的内容', body: '补充说明文字。' });
   });
 });
@@ -253,7 +253,7 @@ describe('PDF pastes', () => {
       ['第一条', '为规范管理，制定本办法', ''],
       ['第二条', '本办法适用于全公司', ''],
     ]);
-    expect(f.warnings).toContain('removed 1 inline page footer (第 X 页 共 Y 页)');
+    expect(f.warnings).toContainEqual({ key: 'importWarnings.inlineFooter', params: { count: 1 } });
   });
 
   it('joins a wrapped first line into the article title', () => {
@@ -282,7 +282,7 @@ describe('decimal outlines', () => {
       '0:chapter:3:附则',
     ]);
     expect(f.stats).toEqual({ chapters: 3, sections: 4, articles: 0, items: 1, skippedLines: 3 });
-    expect(f.warnings[0]).toBe('skipped 3 lines of page furniture (1 table-of-contents heading, 2 page numbers)');
+    expect(f.warnings[0]).toEqual({ key: 'importWarnings.furniture', params: { count: 3, pages: 2, repeated: 0, toc: 1, urls: 0, downloads: 0 } });
   });
 
   it('keeps numbers that are part of a title outside a TOC and collects bodies', () => {
@@ -303,13 +303,13 @@ describe('decimal outlines', () => {
     expect(shape(f)).toEqual(['0:chapter:1:总则', '1:section:1.1:目的', '0:chapter:2:附则']);
     expect(find(f, '1.1').body).toBe('规范付款。');
     expect(find(f, '2').body).toBe('自发布之日起施行。');
-    expect(f.warnings).toContain('dropped 3 table-of-contents headings (numbering restarts at 1 on line 5 with no text before it)');
+    expect(f.warnings).toContainEqual({ key: 'importWarnings.decimalTocDropped', params: { count: 3, number: '1', line: 5 } });
   });
 
   it('places a heading with a missing parent one level up and warns', () => {
     const f = parseOutlineText('1 总则\n1.1 目的\n2.1 资金\n2.2 付款');
     expect(shape(f)).toEqual(['0:chapter:1:总则', '1:section:1.1:目的', '0:chapter:2.1:资金', '0:chapter:2.2:付款']);
-    expect(f.warnings).toContain('2.1 (line 3) has no parent heading 2');
+    expect(f.warnings).toContainEqual({ key: 'importWarnings.noParent', params: { number: '2.1', line: 3, parent: '2' } });
   });
 });
 
@@ -317,7 +317,7 @@ describe('no structure, empty, too large', () => {
   it('returns format none for prose', () => {
     const f = parseOutlineText('企业内部控制制度是企业管理制度办法的集合，是管理控制措施的综合体现。\n应务必注意以下问题。');
     expect(f).toMatchObject({ format: 'none', nodes: [] });
-    expect(f.warnings.at(-1)).toMatch(/^no structure found/);
+    expect(f.warnings.at(-1)).toEqual({ key: 'importWarnings.noStructure', params: {} });
   });
 
   it('throws empty for empty and whitespace-only text', () => {

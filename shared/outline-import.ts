@@ -29,10 +29,17 @@ export interface ImportedNode {
   children: ImportedNode[];
 }
 
+/** A note about the parse, as a message key of the shared catalog (importWarnings.*) and its parameters. */
+export interface ImportWarning {
+  key: `importWarnings.${string}`;
+  params: Record<string, string | number>;
+}
+const warn = (name: string, params: Record<string, string | number> = {}): ImportWarning => ({ key: `importWarnings.${name}`, params });
+
 export interface ImportResult {
   format: 'regulation' | 'decimal' | 'none';
   nodes: ImportedNode[];
-  warnings: string[];
+  warnings: ImportWarning[];
   /**
    * regulation: chapters/sections/articles count 第X章/节/条, items counts sub-items.
    * decimal: chapters = depth-0 headings, sections = depth 1, items = deeper; articles = 0.
@@ -175,7 +182,7 @@ const STARTS_WITH_MARKER_RE = /^(第\s{0,2}[0-9零〇一二两三四五六七八
 /** Blank out furniture lines (line structure is kept so line-start positions stay valid). */
 const INLINE_PAGE_RE = /第[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页[ \t]{0,3}[,，/、]?[ \t]{0,3}共[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页|共[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页[ \t]{0,3}[,，/、]?[ \t]{0,3}第[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页/g;
 
-function removeFurniture(text: string): { clean: string; skipped: number; warnings: string[] } {
+function removeFurniture(text: string): { clean: string; skipped: number; warnings: ImportWarning[] } {
   const lines = text.split('\n');
   const counts = new Map<string, number>();
   const nonEmpty = lines.reduce((n, l) => (l.trim() ? n + 1 : n), 0);
@@ -198,16 +205,27 @@ function removeFurniture(text: string): { clean: string; skipped: number; warnin
       byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     }
   }
-  const detail = [...byKind].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ');
   // '第 3 页 共 20 页' inside a line (text flattened from a PDF) is unambiguous: cut it out
   let inline = 0;
   const clean = lines.join('\n').replace(INLINE_PAGE_RE, () => {
     inline++;
     return ' ';
   });
-  const warnings: string[] = [];
-  if (skipped) warnings.push(`skipped ${skipped} line${skipped === 1 ? '' : 's'} of page furniture (${detail})`);
-  if (inline) warnings.push(`removed ${inline} inline page footer${inline === 1 ? '' : 's'} (第 X 页 共 Y 页)`);
+  const warnings: ImportWarning[] = [];
+  const of = (k: FurnitureKind) => byKind.get(k) ?? 0;
+  if (skipped) {
+    warnings.push(
+      warn('furniture', {
+        count: skipped,
+        pages: of('page number'),
+        repeated: of('repeated header'),
+        toc: of('table-of-contents heading'),
+        urls: of('URL'),
+        downloads: of('download notice'),
+      }),
+    );
+  }
+  if (inline) warnings.push(warn('inlineFooter', { count: inline }));
   return { clean, skipped, warnings };
 }
 
@@ -303,7 +321,7 @@ interface Entry {
 interface PassResult {
   nodes: ImportedNode[];
   entries: Entry[];
-  warnings: string[];
+  warnings: ImportWarning[];
   chapters: number;
   sections: number;
   articles: number;
@@ -331,7 +349,7 @@ function regulationPass(text: string): PassResult {
   const tokens = tokenize(text);
   const lineOf = lineIndexer(text);
   const hasStructure = tokens.some((t) => isStructural(t.type) && !t.referenceLike && (t.boundary === 'line' || t.boundary === 'strong'));
-  const warnings: string[] = [];
+  const warnings: ImportWarning[] = [];
   let nodes: ImportedNode[] = [];
   let entries: Entry[] = [];
   let chapter: ImportedNode | null = null;
@@ -359,25 +377,25 @@ function regulationPass(text: string): PassResult {
       if (tok.boundary === 'line') {
         if (n > prev) {
           accept = true;
-          if (prev > 0 && n > prev + 1) warnings.push(`numbering gap: ${lastNumber[type]} → ${tok.number} (line ${lineOf(tok.start)})`);
+          if (prev > 0 && n > prev + 1) warnings.push(warn('gap', { from: lastNumber[type], to: tok.number, line: lineOf(tok.start) }));
         } else if (n === 1) {
           accept = true;
           if (type === 'chapter' && counts.articles === 0 && counts.items === 0 && entries.length > 0) {
             // chapters listed once without content and then again from 第一章: a table of contents
-            warnings.push(`dropped ${entries.length} table-of-contents heading${entries.length === 1 ? '' : 's'} (chapter numbering restarts at 第一章 with no articles before it)`);
+            warnings.push(warn('tocDropped', { count: entries.length }));
             nodes = [];
             entries = [];
             counts = { chapters: 0, sections: 0, articles: 0, items: 0 };
             last.article = 0;
           } else {
-            warnings.push(`${type} numbering restarts: ${lastNumber[type]} → ${tok.number} (line ${lineOf(tok.start)})`);
+            warnings.push(warn('restart', { from: lastNumber[type], to: tok.number, line: lineOf(tok.start) }));
           }
         } else {
-          warnings.push(`out-of-sequence ${tok.number} after ${lastNumber[type]} at line ${lineOf(tok.start)} kept as text`);
+          warnings.push(warn('outOfSequence', { number: tok.number, after: lastNumber[type], line: lineOf(tok.start) }));
         }
       } else if (tok.boundary === 'strong') {
         accept = n > prev && n <= prev + (type === 'article' ? 5 : 2);
-        if (accept && prev > 0 && n > prev + 1) warnings.push(`numbering gap: ${lastNumber[type]} → ${tok.number} (line ${lineOf(tok.start)})`);
+        if (accept && prev > 0 && n > prev + 1) warnings.push(warn('gap', { from: lastNumber[type], to: tok.number, line: lineOf(tok.start) }));
       } else {
         // '第一章 总则 第一条…' / '第一章总则第一条…': right after a short chapter/section heading on the same line
         const le = entries[entries.length - 1];
@@ -417,7 +435,7 @@ function regulationPass(text: string): PassResult {
     if (level >= 0) {
       const expected = items[level]!.value + 1;
       accept = n === expected || tok.boundary === 'line';
-      if (accept && n !== expected && n !== 1) warnings.push(`item numbering: ${items[level]!.node.number} → ${tok.number} (line ${lineOf(tok.start)})`);
+      if (accept && n !== expected && n !== 1) warnings.push(warn('itemNumbering', { from: items[level]!.node.number, to: tok.number, line: lineOf(tok.start) }));
     } else {
       accept = tok.boundary === 'line' || (tok.boundary === 'strong' && n === 1);
     }
@@ -601,11 +619,11 @@ interface DecimalEntry {
  * a prefix of this one; a missing level ('2.1' with no '2') is warned about and the node sits
  * one level up, so depth always equals tree position.
  */
-function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEntry[]; warnings: string[]; preamble: number } {
+function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEntry[]; warnings: ImportWarning[]; preamble: number } {
   const lines = text.split('\n');
   const nodes: ImportedNode[] = [];
   const entries: DecimalEntry[] = [];
-  const warnings: string[] = [];
+  const warnings: ImportWarning[] = [];
   let stack: DecimalEntry[] = [];
   let current: number[] = [];
   let preamble = 0;
@@ -613,7 +631,7 @@ function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEnt
     const head = line.length <= 500 ? decimalHead(line) : null;
     if (head && entries.length >= 2 && sameParts(head.parts, entries[0]!.parts) && entries.every((e) => e.bodyLines.every((l) => !l.trim()))) {
       // the numbering starts over after headings without any text: those were a table of contents
-      warnings.push(`dropped ${entries.length} table-of-contents headings (numbering restarts at ${head.parts.join('.')} on line ${i + 1} with no text before it)`);
+      warnings.push(warn('decimalTocDropped', { count: entries.length, number: head.parts.join('.'), line: i + 1 }));
       nodes.length = 0;
       entries.length = 0;
       stack = [];
@@ -624,7 +642,7 @@ function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEnt
       stack = stack.filter((e) => isPrefix(e.parts, head.parts));
       const parent = stack[stack.length - 1] ?? null;
       const depth = parent ? parent.node.depth + 1 : 0;
-      if (head.parts.length - 1 > depth) warnings.push(`${head.parts.join('.')} (line ${i + 1}) has no parent heading ${head.parts.slice(0, -1).join('.')}`);
+      if (head.parts.length - 1 > depth) warnings.push(warn('noParent', { number: head.parts.join('.'), line: i + 1, parent: head.parts.slice(0, -1).join('.') }));
       const node: ImportedNode = { kind: depth === 0 ? 'chapter' : depth === 1 ? 'section' : 'clause', number: head.parts.join('.'), title: '', body: '', depth, children: [] };
       (parent ? parent.node.children : nodes).push(node);
       const entry: DecimalEntry = { node, parts: head.parts, rawTitle: head.rest, line: i + 1, bodyLines: [] };
@@ -684,7 +702,7 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
     fillRegulationText(clean, reg.entries);
     const first = reg.entries[0];
     const preamble = first ? clean.slice(0, first.token.start).trim().length : 0;
-    if (preamble) warnings.push(`ignored ${preamble} characters before the first heading`);
+    if (preamble) warnings.push(warn('preamble', { chars: preamble }));
     warnings.push(...capWarnings(reg.warnings));
     return {
       format: 'regulation',
@@ -694,7 +712,7 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
     };
   }
   if (dec && dec.entries.length >= 2) {
-    if (dec.preamble) warnings.push(`ignored ${dec.preamble} characters before the first heading`);
+    if (dec.preamble) warnings.push(warn('preamble', { chars: dec.preamble }));
     warnings.push(...capWarnings(dec.warnings));
     const byDepth = (d: (n: number) => boolean) => dec.entries.filter((e) => d(e.node.depth)).length;
     return {
@@ -704,13 +722,13 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
       stats: { ...stats, chapters: byDepth((d) => d === 0), sections: byDepth((d) => d === 1), items: byDepth((d) => d >= 2) },
     };
   }
-  warnings.push('no structure found: no 第X章/第X节/第X条 markers, numbered items or decimal headings (1, 1.1, 1.1.1)');
+  warnings.push(warn('noStructure'));
   return { format: 'none', nodes: [], warnings, stats };
 }
 
-function capWarnings(list: string[]): string[] {
+function capWarnings(list: ImportWarning[]): ImportWarning[] {
   if (list.length <= MAX_LISTED_WARNINGS) return list;
-  return [...list.slice(0, MAX_LISTED_WARNINGS), `… and ${list.length - MAX_LISTED_WARNINGS} more numbering warnings`];
+  return [...list.slice(0, MAX_LISTED_WARNINGS), warn('more', { count: list.length - MAX_LISTED_WARNINGS })];
 }
 
 /** Pre-order list without children (for --json output and previews). */

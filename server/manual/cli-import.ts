@@ -72,7 +72,7 @@ export function registerImportCommand(program: Command) {
         return;
       }
       for (const n of outline) console.log(`${'  '.repeat(n.depth)}${n.number} ${n.title}  [${n.kind}]`);
-      for (const w of parsed.warnings) console.error(`warning: ${w}`);
+      for (const w of parsed.warnings) console.error(`warning: ${translate('en', w.key, w.params)}`);
       const s = parsed.stats;
       console.error(
         `${parsed.format}: ${s.chapters} chapters, ${s.sections} sections, ${s.articles} articles, ${s.items} items` +

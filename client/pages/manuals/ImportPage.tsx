@@ -130,7 +130,7 @@ export function ImportPage() {
             <Alert color="yellow" title={t('importPage.warnings')} mb="sm" data-testid="import-warnings">
               <List size="sm">
                 {result.warnings.map((w, i) => (
-                  <List.Item key={i}>{w}</List.Item>
+                  <List.Item key={i}>{t(w.key, w.params)}</List.Item>
                 ))}
               </List>
             </Alert>
