@@ -1,36 +1,32 @@
 import { sql } from 'kysely';
 import { openDatabase, type Database, type Db } from '../../server/db/connect.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
-import { seedDemo } from '../../server/demo/seed.ts';
+import { generateControlManual } from './controls.ts';
+import { auditFixture } from './audits.ts';
+import { generateAuthorityData } from './authority.ts';
 import { readSchema } from '../../server/ops/backup.ts';
 import { moveToPostgres } from '../../server/ops/move-to-postgres.ts';
 import type { BenchCase } from '../harness.ts';
 
-const AUDIT_ROWS = 20_000;
-const PEOPLE = 5_000;
+const TRAIL_ROWS = 20_000;
 const BATCH = 1_000;
 
-/** seedDemo plus 20,000 audit-trail rows and 5,000 people, written with multi-row inserts. */
-async function populate(db: Db): Promise<void> {
-  await seedDemo(db);
-  for (let i = 0; i < PEOPLE; i += BATCH) {
-    await db
-      .insertInto('person')
-      .values(
-        Array.from({ length: Math.min(BATCH, PEOPLE - i) }, (_, j) => ({
-          employee_no: `B${String(i + j).padStart(6, '0')}`,
-          name: `员工 ${i + j} "bench"`,
-          email: (i + j) % 3 ? `p${i + j}@example.com` : null,
-          active: (i + j) % 7 !== 0,
-        })),
-      )
-      .execute();
-  }
-  for (let i = 0; i < AUDIT_ROWS; i += BATCH) {
+/**
+ * The database of issue 8's scale: a 20,000-control manual (500 processes, shared links,
+ * inspections), an audit of 20,000 controls with results, 100,000 approval records with their
+ * organisation, rules and delegations, and 20,000 audit-trail rows — built by the other benches'
+ * fixtures with multi-row inserts.
+ */
+async function populate(database: Database): Promise<void> {
+  await generateControlManual(database);
+  await auditFixture(database.db, { controls: 20_000, processes: 500, units: 50, results: true });
+  await generateAuthorityData(database);
+  const db = database.db;
+  for (let i = 0; i < TRAIL_ROWS; i += BATCH) {
     await db
       .insertInto('audit_trail')
       .values(
-        Array.from({ length: Math.min(BATCH, AUDIT_ROWS - i) }, (_, j) => ({
+        Array.from({ length: Math.min(BATCH, TRAIL_ROWS - i) }, (_, j) => ({
           actor_user_id: null,
           actor_username: 'bench',
           entity: 'person',
@@ -53,7 +49,10 @@ async function naiveCopy(source: Db, target: Db): Promise<number> {
   const { tables } = await readSchema(source);
   let rows = 0;
   for (const t of [...tables].reverse()) {
-    if (t.name !== 'kysely_migration') await sql`delete from ${sql.id(t.name)}`.execute(target).catch(() => {});
+    if (t.name === 'kysely_migration') continue;
+    // like restore: guard triggers (builtin duties, append-only trail) must not block the copy
+    await sql`alter table ${sql.id(t.name)} disable trigger user`.execute(target);
+    await sql`delete from ${sql.id(t.name)}`.execute(target);
   }
   for (const t of tables) {
     if (t.name === 'kysely_migration') continue;
@@ -89,8 +88,8 @@ async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }
 }
 
 /**
- * PGlite → PostgreSQL move of a demo-sized-plus database (seedDemo, 20,000 audit rows, 5,000 people)
- * against the naive copy of the same rows. Registered only when DATABASE_URL is set. On the pglite
+ * PGlite → PostgreSQL move of the issue-8-sized database (see populate) against the naive copy
+ * of the same rows. Registered only when DATABASE_URL is set. On the pglite
  * run the harness database is the source and a scratch PostgreSQL database the target; on the
  * postgres run a fresh PGlite is the source and the harness database the target.
  */
@@ -118,7 +117,7 @@ export const moveToPostgresBench: BenchCase = {
     const baselineSchema = `bench_naive_${Math.random().toString(36).slice(2, 8)}`;
     const admin = await openDatabase({ kind: 'postgres', url: targetUrl, poolSize: 1 });
     try {
-      await populate(source.db);
+      await populate(source);
       // the move's target must be migrated already, as the baseline's scratch schema is
       const target = await openDatabase({ kind: 'postgres', url: targetUrl, poolSize: 1 });
       await migrateToLatest(target.db);

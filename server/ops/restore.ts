@@ -10,6 +10,7 @@ import {
   castValue,
   checksumTable,
   fixTextOutput,
+  foreignKeyOrder,
   readSchema,
   rowLine,
   schemaVersion,
@@ -205,6 +206,29 @@ class TableLoad {
     }
   }
 
+  /**
+   * Rows still waiting point at each other in a cycle (e.g. a ↔ b through a self-reference the
+   * application created with an update). If every parent they wait for is among them, insert them
+   * with those references empty, then set the references: the same rows, FK-valid at every step.
+   */
+  private async insertCycles(): Promise<void> {
+    const waiting = [...this.pending.values()].flat();
+    const ownKeys = new Set(waiting.flatMap((r) => this.selfRefs.map((ref, i) => `${i}:${JSON.stringify(ref.refIdx.map((j) => r[j]))}`)));
+    if ([...this.pending.keys()].some((k) => !ownKeys.has(k))) return; // a parent really is missing
+    const pkIdx = this.table.primaryKey.map((name) => this.columns.findIndex((c) => c.name === name));
+    if (!pkIdx.length || pkIdx.some((i) => i < 0)) return;
+    const fkCols = new Set(this.selfRefs.flatMap((ref) => ref.fkIdx));
+    this.batch.push(...waiting.map((r) => r.map((v, i) => (fkCols.has(i) ? null : v))));
+    await this.flush();
+    for (const r of waiting) {
+      const set = [...fkCols].map((i) => sql`${sql.id(this.columns[i]!.name)} = ${castValue(this.columns[i]!.type, r[i]!)}`);
+      const where = pkIdx.map((i) => sql`${sql.id(this.columns[i]!.name)} = ${castValue(this.columns[i]!.type, r[i]!)}`);
+      await sql`update ${sql.id(this.schema, this.table.name)} set ${sql.join(set)} where ${sql.join(where, sql` and `)}`.execute(this.trx);
+    }
+    this.pending.clear();
+    this.pendingCount = 0;
+  }
+
   private missingParent(r: Value[]): string | undefined {
     for (const [i, ref] of this.selfRefs.entries()) {
       const fk = ref.fkIdx.map((j) => r[j]);
@@ -231,6 +255,7 @@ class TableLoad {
 
   async finish(): Promise<void> {
     await this.flush();
+    if (this.pendingCount) await this.insertCycles();
     if (this.pendingCount) {
       throw new BackupFileError(
         `the backup file is inconsistent: ${this.pendingCount} row(s) of ${this.table.name} point to parent rows that are not in the backup`,
@@ -266,12 +291,26 @@ function matchSchema(header: BackupHeader, tables: TableInfo[]): Map<string, { t
   return plan;
 }
 
+/** Disable/enable the schema's own triggers (not the foreign-key ones) of every table; needs table ownership only. */
+async function setUserTriggers(trx: AnyTrx, schema: string, tables: TableInfo[], enabled: boolean): Promise<void> {
+  for (const t of tables) {
+    await sql`alter table ${sql.id(schema, t.name)} ${sql.raw(enabled ? 'enable' : 'disable')} trigger user`.execute(trx);
+  }
+}
+
 /**
  * Every data table must be empty. Rows that the migrations themselves inserted (reference data such
  * as the built-in duty categories; they share a transaction id with a kysely_migration row) don't
  * count: they are removed and come back from the backup, so the target ends up an exact copy.
  */
-async function requireEmpty(trx: AnyTrx, schema: string, tables: TableInfo[]): Promise<void> {
+async function requireEmpty(trx: AnyTrx, schema: string, tables: TableInfo[], replace: boolean): Promise<void> {
+  if (replace) {
+    // children first; whatever fails later rolls this back too
+    for (const t of foreignKeyOrder(tables.filter((x) => x.name !== MIGRATION_TABLE)).reverse()) {
+      await sql`delete from ${sql.id(schema, t.name)}`.execute(trx);
+    }
+    return;
+  }
   const seeded: TableInfo[] = [];
   for (const t of tables) {
     if (t.name === MIGRATION_TABLE) continue;
@@ -316,7 +355,12 @@ async function resetSequences(trx: AnyTrx, schema: string, header: BackupHeader,
  * past the restored ids; every table is then re-read and checked against the backup's checksums.
  * Any problem rolls everything back.
  */
-export async function restoreDatabase(db: AnyDb, input: Readable, onProgress?: OnProgress): Promise<RestoreResult> {
+/**
+ * `replace`: instead of refusing a database that holds data, delete all of it first — inside the
+ * same transaction, so a failed restore leaves the old data exactly as it was (the admin page's
+ * "restore over this installation").
+ */
+export async function restoreDatabase(db: AnyDb, input: Readable, onProgress?: OnProgress, options: { replace?: boolean } = {}): Promise<RestoreResult> {
   const lines = readLines(input);
   try {
     const first = await lines.next();
@@ -335,7 +379,10 @@ export async function restoreDatabase(db: AnyDb, input: Readable, onProgress?: O
       }
       const { schema, tables } = await readSchema(trx);
       const plan = matchSchema(header, tables);
-      await requireEmpty(trx, schema, tables);
+      // the data is restored as it was: guard triggers (append-only trail, builtin duties, signed-off
+      // audits) would refuse re-creating history; they are off only inside this transaction
+      await setUserTriggers(trx, schema, tables, false);
+      await requireEmpty(trx, schema, tables, options.replace === true);
       const existingMigrations = new Set(
         (await sql<{ name: string }>`select name from ${sql.id(schema, MIGRATION_TABLE)}`.execute(trx)).rows.map((r) => r.name),
       );
@@ -407,6 +454,7 @@ export async function restoreDatabase(db: AnyDb, input: Readable, onProgress?: O
       }
 
       await resetSequences(trx, schema, header, plan);
+      await setUserTriggers(trx, schema, tables, true);
 
       // what is now in the database against the backup
       const result: RestoredTable[] = [];

@@ -59,6 +59,10 @@ async function addTrickyRows(db: Db): Promise<{ goneUnitId: number }> {
   const b = await db.insertInto('org_unit').values({ code: 'TRICKY-B', name: "O'Brien \"B\"", parent_id: null }).returning('id').executeTakeFirstOrThrow();
   // the lower id becomes the child of the higher one: primary-key order puts the child first
   await db.updateTable('org_unit').set({ parent_id: b.id }).where('id', '=', a.id).execute();
+  // two units that are each other's parent (possible by update): restore must break and re-close the cycle
+  const c1 = await db.insertInto('org_unit').values({ code: 'CYCLE-1', name: 'cycle 1', parent_id: null }).returning('id').executeTakeFirstOrThrow();
+  const c2 = await db.insertInto('org_unit').values({ code: 'CYCLE-2', name: 'cycle 2', parent_id: c1.id }).returning('id').executeTakeFirstOrThrow();
+  await db.updateTable('org_unit').set({ parent_id: c2.id }).where('id', '=', c1.id).execute();
   const gone = await db.insertInto('org_unit').values({ code: 'GONE', name: 'deleted later' }).returning('id').executeTakeFirstOrThrow();
   await db.deleteFrom('org_unit').where('id', '=', gone.id).execute();
 
