@@ -1,6 +1,10 @@
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026_11_23_0001_foundation.ts';
 import * as manualOutline from './2026_11_23_0002_manual_outline.ts';
+import * as controls from './2026_11_23_0003_controls.ts';
+import * as sod from './2026_11_23_0004_sod.ts';
+import * as authority from './2026_11_23_0005_authority.ts';
+import * as audits from './2026_11_23_0006_audits.ts';
 
 /**
  * Every migration, in order. A static map (not a folder scan) so it works under tsx,
@@ -9,4 +13,8 @@ import * as manualOutline from './2026_11_23_0002_manual_outline.ts';
 export const migrations: Record<string, Migration> = {
   '2026_11_23_0001_foundation': foundation,
   '2026_11_23_0002_manual_outline': manualOutline,
+  '2026_11_23_0003_controls': controls,
+  '2026_11_23_0004_sod': sod,
+  '2026_11_23_0005_authority': authority,
+  '2026_11_23_0006_audits': audits,
 };

@@ -11,6 +11,9 @@ import type { Database } from './db/connect.ts';
 import { appRouter, type AppRouter } from './trpc/app-router.ts';
 import { createRequestContext } from './trpc/context.ts';
 import { CSRF_HEADER } from '../shared/http.ts';
+import { registerApprovalImport } from './http/authority-import.ts';
+import { registerWorkbookRoutes } from './workbook/http.ts';
+import { registerAdminRoutes } from './http/admin-routes.ts';
 
 export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
@@ -72,6 +75,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+  // streamed file uploads (raw body, NDJSON progress): server/http/upload.ts
+  await registerApprovalImport(app, { db, secureCookies: opts.secureCookies, production: opts.production });
+  await registerWorkbookRoutes(app, { db, secureCookies: opts.secureCookies, production: opts.production });
+  await registerAdminRoutes(app, { db, secureCookies: opts.secureCookies, production: opts.production });
 
   app.get('/api/health', async (_req, reply) => {
     try {

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { isMessageKey, translate } from './i18n.ts';
 import { registerImportCommand } from './manual/cli-import.ts';
 import { registerOpsCommands } from './ops/cli-commands.ts';
+import { registerAuditCommands } from './audits/cli.ts';
+import { registerWorkbookCommands } from './workbook/cli.ts';
 
 /** `npx controlbook …`: operations from the shell, on the database that DATABASE_URL / DATA_DIR name. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
@@ -87,6 +89,8 @@ class CliError extends Error {}
 
 registerImportCommand(program);
 registerOpsCommands(program);
+registerAuditCommands(program);
+registerWorkbookCommands(program);
 
 z.config(z.locales.en());
 program.parseAsync(process.argv).catch((err: unknown) => {

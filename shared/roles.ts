@@ -11,9 +11,24 @@ export const PERMISSIONS = {
   'org.write': ['admin'],
   'users.manage': ['admin'],
   'trail.read': ['admin'],
+  /** download a full backup, restore one over the data */
+  'ops.backup': ['admin'],
   'manual.read': EVERYONE,
   /** edit outlines, import, publish versions */
   'manual.write': ['admin', 'designer'],
+  'sod.read': EVERYONE,
+  /** segregation-of-duties rules and mitigations (duty categories need org.write) */
+  'sod.write': ['admin', 'designer'],
+  'authority.read': EVERYONE,
+  /** approval matters, authority matrices, delegations */
+  'authority.write': ['admin', 'designer'],
+  /** enter and import approval records (the evidence checked against the authority rules) */
+  'approvals.write': ['admin', 'auditor'],
+  'audit.read': EVERYONE,
+  /** plan audits, enter tests, evidence and findings */
+  'audit.write': ['admin', 'auditor'],
+  /** reviewer sign, lead sign-off, reopen (the service also checks the user is that audit's reviewer / lead) */
+  'audit.signoff': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,29 +2,47 @@ import type { ReactNode } from 'react';
 import { Group, ScrollArea, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import {
   columnFilteringFeature,
+  columnGroupingFeature,
+  columnSizingFeature,
+  columnVisibilityFeature,
   createColumnHelper,
+  createExpandedRowModel,
   createFilteredRowModel,
+  createGroupedRowModel,
   createSortedRowModel,
   filterFn_includesString,
   globalFilteringFeature,
+  rowExpandingFeature,
   rowSortingFeature,
   sortFn_alphanumeric,
   sortFn_basic,
   sortFn_text,
   tableFeatures,
   useTable,
+  FlexRender,
   type ColumnDef,
+  type Header,
   type RowData,
 } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 
-/** The features every ControlBook grid has: client-side sorting and a global text filter. */
+/**
+ * The features every ControlBook grid has: client-side sorting and a global text filter; column
+ * visibility, sizes and row grouping are there for the grids that use them (VirtualGrid) and
+ * cost nothing where their state stays empty.
+ */
 export const gridFeatures = tableFeatures({
   rowSortingFeature,
   columnFilteringFeature,
   globalFilteringFeature,
+  columnVisibilityFeature,
+  columnSizingFeature,
+  columnGroupingFeature,
+  rowExpandingFeature,
   sortedRowModel: createSortedRowModel(),
   filteredRowModel: createFilteredRowModel(),
+  groupedRowModel: createGroupedRowModel(),
+  expandedRowModel: createExpandedRowModel(),
   sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text, basic: sortFn_basic },
   filterFns: { includesString: filterFn_includesString },
 });
@@ -37,6 +55,21 @@ export type GridColumn<T extends RowData> = ColumnDef<GridFeatures, T, any>;
  */
 export function gridColumnHelper<T extends RowData>() {
   return createColumnHelper<GridFeatures, T>();
+}
+
+/** A column header: translated when the definition is an i18n key, a sort toggle when sortable. */
+export function GridHeaderLabel<T extends RowData>({ header }: { header: Header<GridFeatures, T, unknown> }) {
+  const { t } = useTranslation();
+  const def = header.column.columnDef.header;
+  const label = typeof def === 'string' ? t(def) : header.isPlaceholder ? null : <FlexRender header={header} />;
+  if (!header.column.getCanSort()) return <>{label}</>;
+  const sorted = header.column.getIsSorted();
+  return (
+    <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm" style={{ whiteSpace: 'nowrap' }}>
+      {label}
+      {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+    </UnstyledButton>
+  );
 }
 
 export interface DataGridProps<T extends RowData> {
@@ -82,31 +115,18 @@ export function DataGrid<T extends RowData>({ data, columns, getRowId, toolbar, 
           <Table.Thead>
             {table.getHeaderGroups().map((group) => (
               <Table.Tr key={group.id}>
-                {group.headers.map((header) => {
-                  const def = header.column.columnDef.header;
-                  const label =
-                    typeof def === 'string' ? t(def) : header.isPlaceholder ? null : <table.FlexRender header={header} />;
-                  const sorted = header.column.getIsSorted();
-                  return (
-                    <Table.Th key={header.id} style={{ whiteSpace: 'nowrap' }}>
-                      {header.column.getCanSort() ? (
-                        <UnstyledButton onClick={header.column.getToggleSortingHandler()} fw={600} fz="sm">
-                          {label}
-                          {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
-                        </UnstyledButton>
-                      ) : (
-                        label
-                      )}
-                    </Table.Th>
-                  );
-                })}
+                {group.headers.map((header) => (
+                  <Table.Th key={header.id} style={{ whiteSpace: 'nowrap' }}>
+                    <GridHeaderLabel header={header} />
+                  </Table.Th>
+                ))}
               </Table.Tr>
             ))}
           </Table.Thead>
           <Table.Tbody>
             {rows.map((row) => (
               <Table.Tr key={row.id} data-testid="grid-row">
-                {row.getAllCells().map((cell) => (
+                {row.getVisibleCells().map((cell) => (
                   <Table.Td key={cell.id}>
                     <table.FlexRender cell={cell} />
                   </Table.Td>

@@ -17,6 +17,15 @@ export const navGroups: { key: string; items: NavItem[] }[] = [
       { key: 'positions', path: '/org/positions', permission: 'org.read' },
       { key: 'people', path: '/org/people', permission: 'org.read' },
       { key: 'assignments', path: '/org/assignments', permission: 'org.read' },
+      { key: 'sod', path: '/sod', permission: 'sod.read' },
+      { key: 'authority', path: '/authority', permission: 'authority.read' },
+    ],
+  },
+  {
+    key: 'audit',
+    items: [
+      { key: 'audits', path: '/audits', permission: 'audit.read' },
+      { key: 'auditDashboard', path: '/audit-dashboard', permission: 'audit.read' },
     ],
   },
   {
@@ -24,6 +33,7 @@ export const navGroups: { key: string; items: NavItem[] }[] = [
     items: [
       { key: 'users', path: '/admin/users', permission: 'users.manage' },
       { key: 'trail', path: '/admin/trail', permission: 'trail.read' },
+      { key: 'backup', path: '/admin/backup', permission: 'ops.backup' },
     ],
   },
 ];

@@ -1,40 +1,10 @@
-import { z } from 'zod';
 import { router, procedure } from '../trpc/trpc.ts';
-import { isoDate } from '../../shared/org.ts';
-
-export const trailFilter = z.object({
-  entity: z.string().max(60).optional(),
-  entityId: z.string().max(60).optional(),
-  action: z.string().max(40).optional(),
-  actor: z.string().max(60).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  /** keyset paging: rows with id below this */
-  beforeId: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(500).default(100),
-});
+import { trailFilter, trailPage } from './trail-query.ts';
 
 export const trailRouter = router({
   list: procedure('trail.read')
     .input(trailFilter.default({ limit: 100 }))
-    .query(async ({ ctx, input }) => {
-      let q = ctx.db
-        .selectFrom('audit_trail')
-        .select(['id', 'at', 'actor_username as actor', 'entity', 'entity_id as entityId', 'action', 'before', 'after'])
-        .orderBy('id', 'desc')
-        .limit(input.limit + 1);
-      if (input.entity) q = q.where('entity', '=', input.entity);
-      if (input.entityId) q = q.where('entity_id', '=', input.entityId);
-      if (input.action) q = q.where('action', '=', input.action);
-      if (input.actor) q = q.where('actor_username', '=', input.actor);
-      if (input.from) q = q.where('at', '>=', input.from);
-      // `to` is inclusive of the whole day
-      if (input.to) q = q.where('at', '<', new Date(Date.parse(input.to) + 86_400_000).toISOString());
-      if (input.beforeId) q = q.where('id', '<', input.beforeId);
-      const rows = await q.execute();
-      const page = rows.slice(0, input.limit);
-      return { rows: page, nextBeforeId: rows.length > input.limit ? page[page.length - 1]!.id : null };
-    }),
+    .query(({ ctx, input }) => trailPage(ctx.db, input)),
   entities: procedure('trail.read').query(async ({ ctx }) => {
     const rows = await ctx.db.selectFrom('audit_trail').select('entity').distinct().orderBy('entity').execute();
     return rows.map((r) => r.entity);

@@ -103,6 +103,8 @@ export interface ManualTable {
   code: string;
   title: string;
   numbering_style: 'decimal' | 'regulation';
+  key_weight: Generated<number>;
+  general_weight: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -141,6 +143,240 @@ export interface ManualVersionTable {
   snapshot: ColumnType<unknown, string, string>;
 }
 
+export interface ManualEvidenceTypeTable {
+  manual_id: number;
+  code: string;
+  name: string;
+}
+
+export interface ControlTable {
+  node_id: number;
+  manual_id: number;
+  objective: Generated<string>;
+  risk: Generated<string>;
+  is_key: Generated<boolean>;
+  weight: number | null;
+  nature: Generated<'preventive' | 'detective'>;
+  automation: Generated<'manual' | 'automated' | 'it_dependent'>;
+  frequency: Generated<'per_event' | 'multiple_daily' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'annual'>;
+  owner_position_id: number | null;
+  evidence_types: ColumnType<string[], string[] | undefined, string[]>;
+  scoring_method: Generated<'binary' | 'graded' | 'rate'>;
+  tolerance: Generated<number>;
+  element: Generated<'environment' | 'risk_assessment' | 'control_activities' | 'information_communication' | 'monitoring'>;
+  checked_duty: string | null;
+  updated_at: Timestamp;
+}
+
+export interface ControlInspectionTable {
+  id: Generated<number>;
+  control_id: number;
+  method: 'interview' | 'questionnaire' | 'workshop' | 'walkthrough' | 'onsite_check' | 'sampling' | 'comparison' | 'reperformance';
+  procedure: Generated<string>;
+  sort_order: Generated<number>;
+}
+
+export interface ControlLinkTable {
+  control_id: number;
+  host_id: number;
+  created_at: Timestamp;
+}
+
+export interface SodRuleTable {
+  id: Generated<number>;
+  code: string;
+  kind: 'duty' | 'position';
+  duty_a: string | null;
+  duty_b: string | null;
+  position_a: number | null;
+  position_b: number | null;
+  scope: 'same_person' | 'same_unit';
+  risk: 'low' | 'medium' | 'high' | 'critical';
+  rationale: string;
+  basis: Generated<string>;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SodMitigationTable {
+  id: Generated<number>;
+  conflict_key: string;
+  conflict_kind: 'design_position' | 'design_unit' | 'people' | 'control';
+  rule_id: number | null;
+  subject: Generated<string>;
+  mitigating_control: string;
+  control_node_id: number | null;
+  expires_on: string;
+  created_by: string;
+  created_at: Timestamp;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface AuthorityMatterTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  unit: 'CNY' | 'days' | 'count' | 'none';
+  non_delegable: Generated<boolean>;
+  requires_minutes: Generated<boolean>;
+  split_window_days: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuthorityRuleTable {
+  id: Generated<number>;
+  matter_id: number;
+  version_no: number;
+  band_no: number;
+  lower_bound: number | null;
+  upper_bound: number | null;
+  approver_position_id: number | null;
+  min_level_rank: number | null;
+  mode: 'individual' | 'countersign' | 'collective';
+  deciding_body: string | null;
+  quorum: number | null;
+  valid_from: string;
+  valid_to: string | null;
+  created_at: Timestamp;
+}
+
+export interface DelegationTable {
+  id: Generated<number>;
+  delegator_id: number;
+  delegate_id: number;
+  matter_id: number;
+  cap: number | null;
+  valid_from: string;
+  valid_to: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  max_depth: Generated<number>;
+  parent_id: number | null;
+  note: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApprovalImportTable {
+  id: Generated<number>;
+  file_name: string;
+  file_kind: 'csv' | 'xlsx';
+  row_count: number;
+  imported_by: string;
+  imported_at: Timestamp;
+}
+
+export interface ApprovalRecordTable {
+  id: Generated<number>;
+  matter_id: number;
+  reference_no: string;
+  requester_id: number;
+  approver_id: number;
+  vendor: string | null;
+  amount: number | null;
+  approved_on: string;
+  executed_on: string | null;
+  minutes_ref: string | null;
+  via_delegation_id: number | null;
+  import_batch_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  manual_id: number;
+  manual_version_id: number;
+  name: string;
+  period_from: string;
+  period_to: string;
+  base_date: string;
+  scope_process_ids: ColumnType<number[], number[] | undefined, number[]>;
+  scope_unit_ids: ColumnType<number[], number[] | undefined, number[]>;
+  lead_user_id: number;
+  reviewer_user_id: number | null;
+  status: Generated<'planning' | 'fieldwork' | 'review' | 'signed_off'>;
+  revision: Generated<number>;
+  previous_revision_id: number | null;
+  reviewer_signed_at: string | null;
+  reviewer_signed_by: number | null;
+  signed_off_at: string | null;
+  signed_off_by: number | null;
+  content_hash: string | null;
+  sample_sizes: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditTesterTable {
+  audit_id: number;
+  process_id: number;
+  user_id: number;
+}
+
+export interface AuditTestTable {
+  id: Generated<number>;
+  audit_id: number;
+  control_id: number;
+  applicability: Generated<'applicable' | 'not_applicable' | 'not_operated'>;
+  na_reason: Generated<string>;
+  design: 'effective' | 'deficient' | null;
+  population: number | null;
+  sample_size: number | null;
+  samples_tested: number | null;
+  exceptions: number | null;
+  grade: number | null;
+  r: number | null;
+  state: Generated<'tested' | 'not_applicable' | 'not_operated' | 'not_tested'>;
+  notes: Generated<string>;
+  tester_user_id: number | null;
+  version: Generated<number>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface AuditEvidenceTable {
+  id: Generated<number>;
+  test_id: number;
+  evidence_type: string;
+  status: 'seen' | 'missing' | 'not_applicable';
+  reference: Generated<string>;
+  file_name: Generated<string>;
+  location: Generated<string>;
+}
+
+export interface FindingTable {
+  id: Generated<number>;
+  audit_id: number;
+  code: string;
+  nature: 'design' | 'operating';
+  severity: 'general' | 'significant' | 'major';
+  title: string;
+  description: Generated<string>;
+  root_cause: Generated<string>;
+  owner: Generated<string>;
+  due_date: string | null;
+  status: Generated<'open' | 'closed'>;
+  closed_on: string | null;
+  process_id: number | null;
+  unit_id: number | null;
+  company_level: Generated<boolean>;
+  proposal_node_id: number | null;
+  proposal_text: Generated<string>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface FindingControlTable {
+  finding_id: number;
+  control_id: number;
+}
+
 export interface DB {
   org_unit: OrgUnitTable;
   duty_category: DutyCategoryTable;
@@ -156,6 +392,23 @@ export interface DB {
   manual_node: ManualNodeTable;
   node_reference: NodeReferenceTable;
   manual_version: ManualVersionTable;
+  sod_rule: SodRuleTable;
+  sod_mitigation: SodMitigationTable;
+  manual_evidence_type: ManualEvidenceTypeTable;
+  control: ControlTable;
+  control_inspection: ControlInspectionTable;
+  control_link: ControlLinkTable;
+  authority_matter: AuthorityMatterTable;
+  authority_rule: AuthorityRuleTable;
+  delegation: DelegationTable;
+  approval_import: ApprovalImportTable;
+  approval_record: ApprovalRecordTable;
+  audit: AuditTable;
+  audit_tester: AuditTesterTable;
+  audit_test: AuditTestTable;
+  audit_evidence: AuditEvidenceTable;
+  finding: FindingTable;
+  finding_control: FindingControlTable;
 }
 
 export type OrgUnitRow = Selectable<OrgUnitTable>;

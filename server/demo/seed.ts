@@ -4,6 +4,9 @@ import * as org from '../org/service.ts';
 import { createUser } from '../users/service.ts';
 import type { Role } from '../../shared/roles.ts';
 import { seedDemoManual } from './manual.ts';
+import { seedDemoAuthority } from './authority.ts';
+import { seedDemoSod } from './sod.ts';
+import { seedDemoAudits } from './audits.ts';
 
 /** Public demo credentials, printed on the console and in the README. Change them in real use. */
 export const DEMO_PASSWORD = 'ControlBook2026';
@@ -155,6 +158,7 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
       validFrom: '2026-01-01',
       validTo: null,
     });
+    await seedDemoSod(trx, trail);
 
     const personByUser: Record<string, string> = { designer: 'E008', auditor: 'E012', viewer: 'E001' };
     for (const u of DEMO_USERS) {
@@ -166,7 +170,9 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
         password: DEMO_PASSWORD,
       });
     }
-    await seedDemoManual(trx, trail, unitIds);
+    await seedDemoManual(trx, trail, unitIds, positionIds);
+    await seedDemoAudits(trx, trail);
+    await seedDemoAuthority(trx, trail);
   });
   return { seeded: true };
 }

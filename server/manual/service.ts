@@ -10,6 +10,9 @@ import { diffOutlines } from '../../shared/outline-diff.ts';
 import { placeholderExcerpts, referencedNodeIds, regulationNames, renderBody } from '../../shared/references.ts';
 import type { manualInput, NodeFields, Placement } from '../../shared/manual.ts';
 import * as q from './queries.ts';
+import * as controls from '../controls/service.ts';
+import * as controlQ from '../controls/queries.ts';
+import type { SnapshotControl } from '../../shared/controls.ts';
 
 /**
  * Outline editing. Every operation runs in the caller's transaction (writeProcedure), writes
@@ -61,6 +64,8 @@ export async function getTree(db: Executor, manualId: number) {
   const numberById = new Map(nodes.map((n) => [n.id, n.number]));
   return {
     manual,
+    /** shared controls: further hosts each control is linked into (shown there with a "shared" mark) */
+    links: await controlQ.linksOfManual(db, manualId),
     nodes: nodes.map((n) => ({ ...n, renderedBody: n.body.includes('[[node:') ? renderBody(n.body, (id) => numberById.get(id)) : n.body })),
   };
 }
@@ -159,6 +164,7 @@ export async function moveNode(trx: Executor, trail: Trail, nodeId: number, plac
     .set({ parent_id: slot.parentId, order_key: slot.orderKey, updated_at: sql<string>`now()` })
     .where('id', '=', nodeId)
     .execute();
+  if (node.kind === 'control') await controls.dropLinkToParent(trx, nodeId, slot.parentId);
   await trail.record({
     entity: 'manual_node',
     entityId: nodeId,
@@ -208,6 +214,7 @@ export async function updateNode(trx: Executor, trail: Trail, nodeId: number, pa
     assertKindAllowed(patch.kind, parentKind);
     const childKinds = await trx.selectFrom('manual_node').select('kind').distinct().where('parent_id', '=', nodeId).execute();
     for (const c of childKinds) assertKindAllowed(c.kind, patch.kind);
+    if (before.kind === 'control') await controls.dropControlData(trx, nodeId);
   }
   const after = await trx
     .updateTable('manual_node')
@@ -246,9 +253,11 @@ export async function deleteNode(trx: Executor, trail: Trail, nodeId: number, co
       referrers: referrers.map((r) => `${r.sourceNumber} ${r.sourceTitle}`).join('、'),
     });
   }
+  // shared controls homed in the subtree but linked elsewhere survive in their other places
+  const rehomedShared = node.kind === 'control' ? 0 : await controls.rehomeSharedControls(trx, nodeId);
   await trx.deleteFrom('manual_node').where('id', '=', nodeId).execute(); // subtree cascades
-  await trail.record({ entity: 'manual_node', entityId: nodeId, action: 'delete', before: { ...node, children } });
-  return { id: nodeId, deletedChildren: children, danglingReferences: referrers.length };
+  await trail.record({ entity: 'manual_node', entityId: nodeId, action: 'delete', before: { ...node, children }, after: rehomedShared ? { rehomedShared } : undefined });
+  return { id: nodeId, deletedChildren: children, danglingReferences: referrers.length, rehomedShared };
 }
 
 // ── report ──────────────────────────────────────────────────────
@@ -279,7 +288,7 @@ export async function referenceReport(db: Executor, manualId: number) {
 }
 
 // ── versions ────────────────────────────────────────────────────
-type SnapshotNode = NumberedNode & { status: string | null };
+type SnapshotNode = NumberedNode & { status: string | null; control?: SnapshotControl };
 
 export async function publish(trx: Executor, trail: Trail, manualId: number, note: string) {
   // lock the manual row: two publishers get consecutive version numbers
@@ -287,6 +296,7 @@ export async function publish(trx: Executor, trail: Trail, manualId: number, not
   if (!manual) throw notFound('manual', manualId);
   const { nodes } = await getTree(trx, manualId);
   if (!nodes.length) throw appError('BAD_REQUEST', 'errors.outline.publishEmpty');
+  const controlData = await controls.snapshotControls(trx, manualId);
   const snapshot: SnapshotNode[] = nodes.map((n) => ({
     id: n.id,
     parentId: n.parentId,
@@ -297,6 +307,7 @@ export async function publish(trx: Executor, trail: Trail, manualId: number, not
     number: n.number,
     depth: n.depth,
     status: n.status,
+    ...(n.kind === 'control' ? { control: controlData.get(n.id) } : {}),
   }));
   const last = await trx.selectFrom('manual_version').select(sql<number>`coalesce(max(version_no), 0)`.as('n')).where('manual_id', '=', manualId).executeTakeFirstOrThrow();
   const row = await trx

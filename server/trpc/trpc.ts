@@ -36,6 +36,7 @@ const t = initTRPC
       let message = shape.message;
       let fieldErrors: Record<string, string[]> | undefined;
       let messageKey: string | undefined;
+      let current: unknown;
       if (error.cause instanceof z.ZodError) {
         messageKey = 'errors.invalidInput';
         message = translate(locale, messageKey);
@@ -48,6 +49,8 @@ const t = initTRPC
       } else if (error.cause instanceof AppErrorCause) {
         messageKey = error.cause.key;
         message = translate(locale, messageKey, translateParams(locale, error.cause.params));
+        // the row as it is now, for errors that offer reload/merge (e.g. an optimistic-lock conflict)
+        if (error.cause.params.current !== undefined) current = error.cause.params.current;
       } else if (error.code === 'INTERNAL_SERVER_ERROR' && ctx?.production !== false) {
         messageKey = 'errors.internal';
         message = translate(locale, messageKey);
@@ -56,7 +59,7 @@ const t = initTRPC
       return {
         ...shape,
         message,
-        data: { ...data, messageKey, fieldErrors, ...(ctx?.production === false ? { stack } : {}) },
+        data: { ...data, messageKey, fieldErrors, ...(current !== undefined ? { current } : {}), ...(ctx?.production === false ? { stack } : {}) },
       };
     },
   });

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Button, Code, Modal, SimpleGrid, Text } from '@mantine/core';
+import { Button, Code, Group, Modal, SimpleGrid, Text } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
@@ -18,6 +18,13 @@ function combinePages(pages: { data?: { rows: TrailRow[]; nextBeforeId: number |
     nextBeforeId: pages[pages.length - 1]?.data?.nextBeforeId ?? null,
     loading: pages.some((p) => p.isPending),
   };
+}
+
+/** The CSV download of everything matching the filter (server/http/admin-routes.ts). */
+function exportUrl(filter: TrailFilter): string {
+  const params = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  const query = params.toString();
+  return `/api/admin/trail.csv${query ? `?${query}` : ''}`;
 }
 
 function formatTime(iso: string, locale: string) {
@@ -90,7 +97,12 @@ export function TrailPage() {
 
   return (
     <div>
-      <PageTitle>{t('trail.title')}</PageTitle>
+      <Group justify="space-between" align="flex-start">
+        <PageTitle>{t('trail.title')}</PageTitle>
+        <Button component="a" variant="default" href={exportUrl(filter)} download data-testid="trail-export">
+          {t('trail.export')}
+        </Button>
+      </Group>
       <TrailFilters
         onApply={(f) => {
           setFilter(f);

@@ -7,7 +7,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
 import { ManualForm } from './ManualsPage.tsx';
 
-const TABS = ['outline', 'document', 'versions', 'processes', 'references', 'import'] as const;
+const TABS = ['outline', 'document', 'versions', 'processes', 'controls', 'overlap', 'lint', 'references', 'import', 'rcm-import'] as const;
 
 /** The manual id from the route (/manuals/:id/...). */
 export function useManualId(): number {

@@ -10,6 +10,12 @@ import { saveForm } from '../../lib/errors.ts';
 import type { Unit } from '../../lib/org-types.ts';
 import { kindsUnder, parentKindOf, type OutlineIndex, type TreeNode } from './outline-tree.ts';
 import { KindBadge, StatusBadge } from './OutlineRow.tsx';
+import { useManualId } from './ManualLayout.tsx';
+import type { LintItem } from '../../../shared/control-lint.ts';
+import { LintList } from './controls/LintFlags.tsx';
+import { ControlSection } from './controls/ControlSection.tsx';
+import { LinksSection } from './controls/LinksSection.tsx';
+import { ProposalsSection } from './ProposalsSection.tsx';
 
 const NO_UNITS: Unit[] = [];
 
@@ -19,9 +25,25 @@ function useUnitOptions() {
   return useMemo(() => units.map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` })), [units]);
 }
 
-/** Side panel: the selected node's fields; designers edit and save, others read. */
-export function NodePanel({ node, index, canWrite }: { node: TreeNode; index: OutlineIndex; canWrite: boolean }) {
-  return canWrite ? <NodeForm key={node.id} node={node} index={index} /> : <NodeView node={node} />;
+/**
+ * Side panel: the selected node's design-lint findings and fields; designers edit and save, others
+ * read. A control point also gets its attributes and the places it is linked into.
+ */
+export function NodePanel({ node, index, canWrite, lint }: { node: TreeNode; index: OutlineIndex; canWrite: boolean; lint?: readonly LintItem[] }) {
+  const manualId = useManualId();
+  return (
+    <Stack gap="sm">
+      <LintList items={lint} />
+      {canWrite ? <NodeForm key={node.id} node={node} index={index} /> : <NodeView node={node} />}
+      <ProposalsSection nodeId={node.id} />
+      {node.kind === 'control' && (
+        <>
+          <ControlSection controlId={node.id} manualId={manualId} canWrite={canWrite} />
+          <LinksSection controlId={node.id} index={index} canWrite={canWrite} />
+        </>
+      )}
+    </Stack>
+  );
 }
 
 function formValues(node: TreeNode) {
@@ -134,6 +156,8 @@ function NodeForm({ node, index }: { node: TreeNode; index: OutlineIndex }) {
         },
       });
       await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
+      // titles and kinds show in the control matrix and its lint too
+      await queryClient.invalidateQueries({ queryKey: trpc.controls.pathKey() });
     });
   });
 

@@ -11,7 +11,9 @@ import { useCan } from '../../lib/session.tsx';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { useManualId } from './ManualLayout.tsx';
 import { NodePanel } from './NodePanel.tsx';
-import { OutlineRow, PendingRow, ROW_HEIGHT, type RowHandlers } from './OutlineRow.tsx';
+import { OutlineRow, PendingRow, ROW_HEIGHT, SharedControlRow, type RowHandlers } from './OutlineRow.tsx';
+import { liveDesign } from './controls/matrix-data.ts';
+import { useMatrix } from './controls/use-control-mutations.ts';
 import {
   ancestorsOf,
   defaultChildKind,
@@ -26,8 +28,34 @@ import {
 } from './outline-tree.ts';
 
 type Pending = { mode: 'sibling' | 'child'; anchorId: number; kind: NodeKind } | { mode: 'root'; anchorId: null; kind: NodeKind };
-type DisplayRow = { type: 'node'; node: TreeNode } | { type: 'pending'; depth: number };
+type DisplayRow =
+  | { type: 'node'; node: TreeNode }
+  | { type: 'pending'; depth: number }
+  | { type: 'shared'; control: TreeNode; hostId: number; depth: number };
 const NO_NODES: TreeNode[] = [];
+const NO_LINKS: { controlId: number; hostId: number }[] = [];
+
+const depthOf = (row: DisplayRow) => (row.type === 'node' ? row.node.depth : row.depth);
+
+/**
+ * The visible rows plus, after the children of each expanded step/process, a greyed row for every
+ * shared control linked into it (one pass with a stack of open hosts).
+ */
+function withSharedRows(visible: TreeNode[], collapsed: ReadonlySet<number>, linked: Map<number, TreeNode[]>): DisplayRow[] {
+  if (linked.size === 0) return visible.map((node) => ({ type: 'node', node }));
+  const out: DisplayRow[] = [];
+  const open: TreeNode[] = [];
+  const close = (host: TreeNode) => {
+    for (const control of linked.get(host.id)!) out.push({ type: 'shared', control, hostId: host.id, depth: host.depth + 1 });
+  };
+  for (const node of visible) {
+    while (open.length && open[open.length - 1]!.depth >= node.depth) close(open.pop()!);
+    out.push({ type: 'node', node });
+    if (linked.has(node.id) && !collapsed.has(node.id)) open.push(node);
+  }
+  while (open.length) close(open.pop()!);
+  return out;
+}
 
 /** /manuals/:id — the virtualised, keyboard- and drag-editable numbered outline with a side panel. */
 export function OutlineEditorPage() {
@@ -40,6 +68,21 @@ export function OutlineEditorPage() {
   const tree = useQuery(trpc.manual.tree.queryOptions({ manualId }));
   const nodes = tree.data?.nodes ?? NO_NODES;
   const index = useMemo(() => indexOutline(nodes), [nodes]);
+  const links = tree.data?.links ?? NO_LINKS;
+  const linked = useMemo(() => {
+    const byHost = new Map<number, TreeNode[]>();
+    for (const l of links) {
+      const control = index.byId.get(l.controlId);
+      if (!control || !index.byId.has(l.hostId)) continue;
+      const list = byHost.get(l.hostId);
+      if (list) list.push(control);
+      else byHost.set(l.hostId, [control]);
+    }
+    return byHost;
+  }, [links, index]);
+  // design lint, live from the control matrix (the same pure function the server runs)
+  const matrix = useMatrix(manualId);
+  const lintByNode = useMemo(() => (matrix.data ? liveDesign(matrix.data).lintByNode : null), [matrix.data]);
 
   const [collapsed, setCollapsed] = useState<Set<number>>(() => new Set());
   const [selectedId, setSelectedId] = useState<number | null>(null);
@@ -53,18 +96,20 @@ export function OutlineEditorPage() {
 
   const visible = useMemo(() => visibleNodes(nodes, collapsed), [nodes, collapsed]);
   const rows = useMemo<DisplayRow[]>(() => {
-    const out: DisplayRow[] = visible.map((node) => ({ type: 'node', node }));
+    const out = withSharedRows(visible, collapsed, linked);
     if (!pending) return out;
     if (pending.mode === 'root') {
       out.push({ type: 'pending', depth: 0 });
       return out;
     }
-    const at = visible.findIndex((n) => n.id === pending.anchorId);
+    const at = out.findIndex((r) => r.type === 'node' && r.node.id === pending.anchorId);
     if (at < 0) return out;
-    const anchor = visible[at]!;
-    out.splice(endOfSubtree(visible, at), 0, { type: 'pending', depth: pending.mode === 'child' ? anchor.depth + 1 : anchor.depth });
+    const anchorDepth = depthOf(out[at]!);
+    let end = at + 1;
+    while (end < out.length && depthOf(out[end]!) > anchorDepth) end++;
+    out.splice(end, 0, { type: 'pending', depth: pending.mode === 'child' ? anchorDepth + 1 : anchorDepth });
     return out;
-  }, [visible, pending]);
+  }, [visible, collapsed, linked, pending]);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -74,7 +119,15 @@ export function OutlineEditorPage() {
   });
 
   // ── mutations ───────────────────────────────────────────────
-  const refresh = useCallback(() => queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() }), [queryClient, trpc]);
+  // the control matrix (lint, numbers) follows every outline change
+  const refresh = useCallback(
+    () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.controls.pathKey() }),
+      ]),
+    [queryClient, trpc],
+  );
   const opts = { onSuccess: refresh, onError: notifyError };
   const insert = useMutation(trpc.manual.insert.mutationOptions({ onError: notifyError }));
   const move = useMutation(trpc.manual.move.mutationOptions(opts));
@@ -90,14 +143,22 @@ export function OutlineEditorPage() {
     setSelectedId(id);
   };
 
+  /** Expand a node's ancestors and select it (deep links, shared-control rows). */
+  const reveal = useCallback(
+    (id: number) => {
+      if (!index.byId.has(id)) return;
+      const up = ancestorsOf(index, id);
+      setCollapsed((prev) => (up.some((a) => prev.has(a)) ? new Set([...prev].filter((c) => !up.includes(c))) : prev));
+      selectAndScroll(id);
+    },
+    [index],
+  );
+
   // deep link ?node=ID: expand its ancestors and select it
   const deepLink = Number(searchParams.get('node')) || null;
   useEffect(() => {
-    if (deepLink == null || !index.byId.has(deepLink)) return;
-    const up = ancestorsOf(index, deepLink);
-    setCollapsed((prev) => (up.some((a) => prev.has(a)) ? new Set([...prev].filter((c) => !up.includes(c))) : prev));
-    selectAndScroll(deepLink);
-  }, [deepLink, index]);
+    if (deepLink != null) reveal(deepLink);
+  }, [deepLink, reveal]);
 
   useEffect(() => {
     if (!wantScroll.current || selectedId == null) return;
@@ -345,6 +406,18 @@ export function OutlineEditorPage() {
                     />
                   );
                 }
+                if (row.type === 'shared') {
+                  return (
+                    <SharedControlRow
+                      key={`shared-${row.hostId}-${row.control.id}`}
+                      control={row.control}
+                      hostId={row.hostId}
+                      top={item.start}
+                      depth={row.depth}
+                      onSelect={reveal}
+                    />
+                  );
+                }
                 const n = row.node;
                 return (
                   <OutlineRow
@@ -358,6 +431,7 @@ export function OutlineEditorPage() {
                     canWrite={canWrite}
                     drop={drop?.id === n.id ? drop.zone : null}
                     handlers={handlers}
+                    lint={lintByNode?.get(n.id)}
                   />
                 );
               })}
@@ -386,7 +460,7 @@ export function OutlineEditorPage() {
         </div>
         <div style={{ width: 420, flexShrink: 0, maxHeight: 'calc(100vh - 230px)', overflow: 'auto' }}>
           {panelNode ? (
-            <NodePanel node={panelNode} index={index} canWrite={canWrite} />
+            <NodePanel node={panelNode} index={index} canWrite={canWrite} lint={lintByNode?.get(panelNode.id)} />
           ) : (
             <Text c="dimmed" size="sm" p="md">
               {t('outline.selectHint')}

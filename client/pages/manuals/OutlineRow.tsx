@@ -2,7 +2,9 @@ import { memo, useEffect, useRef, type CSSProperties, type DragEvent } from 'rea
 import { Badge, Box, Group, Select, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { NodeKind } from '../../../shared/outline.ts';
+import type { LintItem } from '../../../shared/control-lint.ts';
 import { dropZone, type DropZone, type TreeNode } from './outline-tree.ts';
+import { LintDot } from './controls/LintFlags.tsx';
 
 export const ROW_HEIGHT = 34;
 const INDENT = 20;
@@ -67,6 +69,8 @@ export const OutlineRow = memo(function OutlineRow(props: {
   canWrite: boolean;
   drop: DropZone | null;
   handlers: RowHandlers;
+  /** design-lint findings of this node (live) */
+  lint?: readonly LintItem[];
 }) {
   const { t } = useTranslation();
   const { node, handlers } = props;
@@ -152,7 +156,61 @@ export const OutlineRow = memo(function OutlineRow(props: {
           {node.title}
         </Text>
       )}
+      <LintDot items={props.lint} nodeId={node.id} />
       <StatusBadge status={node.status} />
+    </div>
+  );
+});
+
+/**
+ * A shared control shown under a further host it is linked into: greyed, with its home number and
+ * a "shared" mark; clicking it selects the real control.
+ */
+export const SharedControlRow = memo(function SharedControlRow(props: {
+  control: TreeNode;
+  hostId: number;
+  top: number;
+  depth: number;
+  onSelect: (controlId: number) => void;
+}) {
+  const { t } = useTranslation();
+  const { control } = props;
+  return (
+    <div
+      role="treeitem"
+      aria-selected={false}
+      aria-level={props.depth + 1}
+      data-testid={`outline-shared-${props.hostId}-${control.id}`}
+      title={t('outline.sharedHint')}
+      onClick={() => props.onSelect(control.id)}
+      style={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        width: '100%',
+        height: ROW_HEIGHT,
+        transform: `translateY(${props.top}px)`,
+        display: 'flex',
+        alignItems: 'center',
+        gap: 8,
+        paddingLeft: 8 + props.depth * INDENT + 26,
+        paddingRight: 8,
+        cursor: 'pointer',
+        opacity: 0.6,
+        fontStyle: 'italic',
+        borderBottom: '1px solid var(--mantine-color-gray-1)',
+      }}
+    >
+      <Text span fw={600} size="sm" style={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+        {control.number}
+      </Text>
+      <KindBadge kind={control.kind} />
+      <Badge size="xs" variant="outline" color="grape" tt="none" style={{ flexShrink: 0 }}>
+        {t('matrix.sharedBadge')}
+      </Badge>
+      <Text span size="sm" truncate style={{ flex: 1, minWidth: 0 }}>
+        {control.title}
+      </Text>
     </div>
   );
 });
