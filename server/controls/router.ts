@@ -19,7 +19,7 @@ const write = writeProcedure('manual.write');
 const byManual = z.object({ manualId: id });
 
 export const controlsRouter = router({
-  /** The control matrix (RCM): every control of a manual with placements, weights and lint. */
+  /** The control matrix (RCM): every control of a manual with placements, weights and owner/duty conflicts (the client lints the rest). */
   matrix: read.input(byManual).query(({ ctx, input }) => svc.loadMatrix(ctx.db, input.manualId)),
   lint: read.input(byManual).query(({ ctx, input }) => svc.lint(ctx.db, input.manualId)),
   overlap: read

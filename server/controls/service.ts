@@ -41,7 +41,7 @@ async function requireControlNode(db: Executor, controlId: number) {
 export type MatrixControl = Awaited<ReturnType<typeof loadMatrix>>['controls'][number];
 
 /** Everything the control matrix, lint and overlap report need, from one pass over the manual. */
-export async function loadMatrix(db: Executor, manualId: number, options: { lint?: boolean } = {}) {
+export async function loadMatrix(db: Executor, manualId: number, options: { ownerConflicts?: boolean } = {}) {
   const manual = await requireManualSettings(db, manualId);
   const rows = await q.outlineWithControls(db, manualId);
   const links = await q.linksOfManual(db, manualId);
@@ -96,22 +96,29 @@ export async function loadMatrix(db: Executor, manualId: number, options: { lint
         checkedDuty: n.checkedDuty,
       };
     });
-  let lint: LintItem[] = [];
-  if (options.lint !== false) {
-    // an accepted (mitigated) owner conflict is not a design flaw any more
-    const ownerConflicts = (await controlOwnerConflicts(db, manualId)).filter((c) => !c.mitigated);
-    lint = lintManual({
-      weights,
-      processes,
-      controls: controls.map((c) => ({ ...c, evidenceCount: c.evidenceTypes.length })),
-      ownerConflicts,
-    });
-  }
-  return { manual, processes, steps, controls, links, lint, evidenceTypes };
+  // Owner/duty conflicts need the SoD check, so they come from here; the rest of the lint is a
+  // pure function of the rows above, which the client runs itself (live, while weights are typed)
+  // — sending it would multiply the matrix's size for 20,000 controls.
+  // An accepted (mitigated) conflict is not a design flaw any more.
+  const ownerConflicts =
+    options.ownerConflicts === false
+      ? []
+      : (await controlOwnerConflicts(db, manualId)).filter((c) => !c.mitigated).map((c) => ({ controlId: c.controlId, duty: c.duty }));
+  return { manual, processes, steps, controls, links, ownerConflicts, evidenceTypes };
+}
+
+/** The design lint of a loaded matrix (the same function the client runs live). */
+export function lintOfMatrix(m: Awaited<ReturnType<typeof loadMatrix>>): LintItem[] {
+  return lintManual({
+    weights: { keyWeight: m.manual.keyWeight, generalWeight: m.manual.generalWeight },
+    processes: m.processes,
+    controls: m.controls.map((c) => ({ ...c, evidenceCount: c.evidenceTypes.length })),
+    ownerConflicts: m.ownerConflicts,
+  });
 }
 
 export async function lint(db: Executor, manualId: number) {
-  return (await loadMatrix(db, manualId)).lint;
+  return lintOfMatrix(await loadMatrix(db, manualId));
 }
 
 // ── one control ─────────────────────────────────────────────────
@@ -412,7 +419,7 @@ type Basis = 'subject' | 'business_type' | 'unit';
  * key, so no all-pairs comparison), then similar title + objective by character-bigram Jaccard.
  */
 export async function overlapReport(db: Executor, manualId: number, threshold = DUPLICATE_THRESHOLD) {
-  const { processes, controls } = await loadMatrix(db, manualId, { lint: false });
+  const { processes, controls } = await loadMatrix(db, manualId, { ownerConflicts: false });
   const processById = new Map(processes.map((p) => [p.id, p]));
   const basesOf = (p: (typeof processes)[number]): Basis[] => [
     ...(p.designSubjects.length ? (['subject'] as const) : []),
@@ -465,7 +472,7 @@ export async function overlapReport(db: Executor, manualId: number, threshold = 
 // ── versions ────────────────────────────────────────────────────
 /** Every control's attributes as they are now, for freezing into a published version. */
 export async function snapshotControls(db: Executor, manualId: number): Promise<Map<number, SnapshotControl>> {
-  const { controls } = await loadMatrix(db, manualId, { lint: false });
+  const { controls } = await loadMatrix(db, manualId, { ownerConflicts: false });
   const inspections = new Map<number, SnapshotControl['inspections']>();
   for (const i of await q.inspectionsOfManual(db, manualId)) {
     const list = inspections.get(i.controlId) ?? [];

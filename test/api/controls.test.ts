@@ -225,9 +225,12 @@ describeApi('demo control points', (env) => {
     expect(shared).toHaveLength(1);
     expect(shared[0]!.processIds).toHaveLength(2);
     expect(m.controls.every((c) => c.evidenceTypes.length > 0)).toBe(true);
-    const codes = new Set(m.lint.map((l) => l.code));
+    const lint = await d.controls.lint({ manualId: manual.id });
+    const codes = new Set(lint.map((l) => l.code));
     expect(codes).toEqual(new Set(['no_inspection', 'no_owner', 'process_no_key', 'pending_design', 'owner_conflict']));
-    expect(m.lint.find((l) => l.code === 'owner_conflict')).toMatchObject({ params: { duty: 'custody' } });
+    expect(lint.find((l) => l.code === 'owner_conflict')).toMatchObject({ params: { duty: 'custody' } });
+    // the matrix carries the owner conflicts (the rest of the lint the client computes itself)
+    expect(m.ownerConflicts).toEqual([{ controlId: lint.find((l) => l.code === 'owner_conflict')!.nodeId, duty: 'custody' }]);
     // the published version carries the attributes audits score against
     const v1 = await d.manual.version({ manualId: manual.id, version: 1 });
     expect(v1.filter((n) => n.kind === 'control').every((n) => (n as { control?: unknown }).control)).toBe(true);

@@ -37,16 +37,13 @@ export interface LiveDesign {
 /**
  * The design lint and the process weight totals, recomputed on the client with the same pure
  * functions the server uses, so an edit (or a draft being typed) shows its effect at once.
- * Owner/duty conflicts need the SoD check, so they are taken from the server's last answer.
+ * Owner/duty conflicts need the SoD check, so the server sends those and the client lints the rest.
  */
 export function liveDesign(data: MatrixData, draft: WeightDraft | null = null): LiveDesign {
   const lintControls = data.controls.map((c) =>
     draft && c.id === draft.controlId ? { ...toLintControl(c), weight: draft.weight ?? c.weight, isKey: draft.isKey ?? c.isKey } : toLintControl(c),
   );
-  const ownerConflicts = data.lint
-    .filter((l) => l.code === 'owner_conflict' && l.nodeId != null)
-    .map((l) => ({ controlId: l.nodeId!, duty: String(l.params.duty ?? '') }));
-  const lint = lintManual({ weights: data.manual, processes: data.processes, controls: lintControls, ownerConflicts });
+  const lint = lintManual({ weights: data.manual, processes: data.processes, controls: lintControls, ownerConflicts: data.ownerConflicts });
   const lintByNode = new Map<number | null, LintItem[]>();
   for (const item of lint) {
     const list = lintByNode.get(item.nodeId);
