@@ -35,8 +35,11 @@ describe('text similarity', () => {
       id: i + 1,
       text: Array.from({ length: 4 + Math.floor(rnd() * 6) }, () => phrases[Math.floor(rnd() * phrases.length)]).join(''),
     }));
-    const started = performance.now();
-    similarPairs(items, 0.6);
-    expect(performance.now() - started).toBeLessThan(5_000); // 2·10⁸ comparisons would take minutes
+    const stats = { verified: 0 };
+    const pairs = similarPairs(items, 0.6, stats);
+    expect(pairs.length).toBeGreaterThan(0);
+    // the prefix filter leaves a small fraction of the 2·10⁸ pairs to compare (timing: bench controls-overlap)
+    const allPairs = (items.length * (items.length - 1)) / 2;
+    expect(stats.verified).toBeLessThan(allPairs / 10); // ~1/19 on this deliberately repetitive vocabulary
   });
 });

@@ -36,8 +36,11 @@ export interface SimilarPair {
   score: number;
 }
 
-/** All pairs of items with Jaccard(bigrams) ≥ threshold (0 < threshold ≤ 1), `a` the smaller id. */
-export function similarPairs(items: readonly { id: number; text: string }[], threshold: number): SimilarPair[] {
+/**
+ * All pairs of items with Jaccard(bigrams) ≥ threshold (0 < threshold ≤ 1), `a` the smaller id.
+ * `stats.verified` (optional) counts the candidate pairs actually compared.
+ */
+export function similarPairs(items: readonly { id: number; text: string }[], threshold: number, stats?: { verified: number }): SimilarPair[] {
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError('threshold must be in (0, 1]');
   const sets = items.map((it) => bigrams(it.text));
   const freq = new Map<string, number>();
@@ -60,6 +63,7 @@ export function similarPairs(items: readonly { id: number; text: string }[], thr
         if (records[j]!.length >= threshold * x.length) overlap.set(j, (overlap.get(j) ?? 0) + 1);
       }
     }
+    if (stats) stats.verified += overlap.size;
     for (const j of overlap.keys()) {
       const score = verify(x, records[j]!, threshold);
       if (score >= threshold) {
