@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { lazy, type ComponentType, type ReactElement } from 'react';
 import { Center, Loader } from '@mantine/core';
 import { Navigate, Route, Routes } from 'react-router';
 import type { Permission } from '../shared/roles.ts';
@@ -7,45 +7,55 @@ import { AppLayout } from './layout/AppLayout.tsx';
 import { useSessionUser } from './lib/session.tsx';
 import { LoginPage } from './pages/auth/LoginPage.tsx';
 import { HomePage } from './pages/home/HomePage.tsx';
-import { UnitsPage } from './pages/org/UnitsPage.tsx';
-import { PositionsPage } from './pages/org/PositionsPage.tsx';
-import { PeoplePage } from './pages/org/PeoplePage.tsx';
-import { AssignmentsPage } from './pages/org/AssignmentsPage.tsx';
-import { UsersPage } from './pages/admin/UsersPage.tsx';
-import { TrailPage } from './pages/admin/TrailPage.tsx';
-import { BackupPage } from './pages/admin/BackupPage.tsx';
-import { ManualsPage } from './pages/manuals/ManualsPage.tsx';
-import { ManualLayout } from './pages/manuals/ManualLayout.tsx';
-import { OutlineEditorPage } from './pages/manuals/OutlineEditorPage.tsx';
-import { DocumentPage } from './pages/manuals/DocumentPage.tsx';
-import { VersionsPage } from './pages/manuals/VersionsPage.tsx';
-import { ProcessesPage } from './pages/manuals/ProcessesPage.tsx';
-import { ReferencesPage } from './pages/manuals/ReferencesPage.tsx';
-import { ImportPage } from './pages/manuals/ImportPage.tsx';
-import { RcmImportPage } from './pages/manuals/RcmImportPage.tsx';
-import { AuditsPage } from './pages/audits/AuditsPage.tsx';
-import { AuditLayout } from './pages/audits/AuditLayout.tsx';
-import { WorkspacePage } from './pages/audits/WorkspacePage.tsx';
-import { FindingsPage } from './pages/audits/FindingsPage.tsx';
-import { SignOffPage } from './pages/audits/SignOffPage.tsx';
-import { ComparePage } from './pages/audits/ComparePage.tsx';
-import { AuditDashboardTab, DashboardPage } from './pages/audits/DashboardPage.tsx';
-import { ControlMatrixPage } from './pages/manuals/controls/ControlMatrixPage.tsx';
-import { OverlapPage } from './pages/manuals/controls/OverlapPage.tsx';
-import { LintPage } from './pages/manuals/controls/LintPage.tsx';
-import { SodLayout } from './pages/sod/SodLayout.tsx';
-import { ConflictsPage } from './pages/sod/ConflictsPage.tsx';
-import { RulesPage } from './pages/sod/RulesPage.tsx';
-import { DutiesPage } from './pages/sod/DutiesPage.tsx';
-import { MitigationsPage } from './pages/sod/MitigationsPage.tsx';
-import { PersonPage } from './pages/sod/PersonPage.tsx';
-import { AuthorityLayout } from './pages/authority/AuthorityLayout.tsx';
-import { MatrixPage } from './pages/authority/MatrixPage.tsx';
-import { WhoMayApprovePage } from './pages/authority/WhoMayApprovePage.tsx';
-import { DelegationsPage } from './pages/authority/DelegationsPage.tsx';
-import { ApprovalsPage } from './pages/authority/ApprovalsPage.tsx';
-import { ApprovalImportPage } from './pages/authority/ApprovalImportPage.tsx';
-import { ViolationsPage } from './pages/authority/ViolationsPage.tsx';
+
+/**
+ * Pages load on first visit (code splitting): the sign-in screen and the home page come with the
+ * first download, every other page — and what only it needs, such as the charts — as its own chunk.
+ * Layouts wrap their outlet in <Suspense> (client/components/PageOutlet.tsx).
+ */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+const UnitsPage = page(() => import('./pages/org/UnitsPage.tsx'), 'UnitsPage');
+const PositionsPage = page(() => import('./pages/org/PositionsPage.tsx'), 'PositionsPage');
+const PeoplePage = page(() => import('./pages/org/PeoplePage.tsx'), 'PeoplePage');
+const AssignmentsPage = page(() => import('./pages/org/AssignmentsPage.tsx'), 'AssignmentsPage');
+const UsersPage = page(() => import('./pages/admin/UsersPage.tsx'), 'UsersPage');
+const TrailPage = page(() => import('./pages/admin/TrailPage.tsx'), 'TrailPage');
+const BackupPage = page(() => import('./pages/admin/BackupPage.tsx'), 'BackupPage');
+const ManualsPage = page(() => import('./pages/manuals/ManualsPage.tsx'), 'ManualsPage');
+const ManualLayout = page(() => import('./pages/manuals/ManualLayout.tsx'), 'ManualLayout');
+const OutlineEditorPage = page(() => import('./pages/manuals/OutlineEditorPage.tsx'), 'OutlineEditorPage');
+const DocumentPage = page(() => import('./pages/manuals/DocumentPage.tsx'), 'DocumentPage');
+const VersionsPage = page(() => import('./pages/manuals/VersionsPage.tsx'), 'VersionsPage');
+const ProcessesPage = page(() => import('./pages/manuals/ProcessesPage.tsx'), 'ProcessesPage');
+const ReferencesPage = page(() => import('./pages/manuals/ReferencesPage.tsx'), 'ReferencesPage');
+const ImportPage = page(() => import('./pages/manuals/ImportPage.tsx'), 'ImportPage');
+const RcmImportPage = page(() => import('./pages/manuals/RcmImportPage.tsx'), 'RcmImportPage');
+const AuditsPage = page(() => import('./pages/audits/AuditsPage.tsx'), 'AuditsPage');
+const AuditLayout = page(() => import('./pages/audits/AuditLayout.tsx'), 'AuditLayout');
+const WorkspacePage = page(() => import('./pages/audits/WorkspacePage.tsx'), 'WorkspacePage');
+const FindingsPage = page(() => import('./pages/audits/FindingsPage.tsx'), 'FindingsPage');
+const SignOffPage = page(() => import('./pages/audits/SignOffPage.tsx'), 'SignOffPage');
+const ComparePage = page(() => import('./pages/audits/ComparePage.tsx'), 'ComparePage');
+const AuditDashboardTab = page(() => import('./pages/audits/DashboardPage.tsx'), 'AuditDashboardTab');
+const DashboardPage = page(() => import('./pages/audits/DashboardPage.tsx'), 'DashboardPage');
+const ControlMatrixPage = page(() => import('./pages/manuals/controls/ControlMatrixPage.tsx'), 'ControlMatrixPage');
+const OverlapPage = page(() => import('./pages/manuals/controls/OverlapPage.tsx'), 'OverlapPage');
+const LintPage = page(() => import('./pages/manuals/controls/LintPage.tsx'), 'LintPage');
+const SodLayout = page(() => import('./pages/sod/SodLayout.tsx'), 'SodLayout');
+const ConflictsPage = page(() => import('./pages/sod/ConflictsPage.tsx'), 'ConflictsPage');
+const RulesPage = page(() => import('./pages/sod/RulesPage.tsx'), 'RulesPage');
+const DutiesPage = page(() => import('./pages/sod/DutiesPage.tsx'), 'DutiesPage');
+const MitigationsPage = page(() => import('./pages/sod/MitigationsPage.tsx'), 'MitigationsPage');
+const PersonPage = page(() => import('./pages/sod/PersonPage.tsx'), 'PersonPage');
+const AuthorityLayout = page(() => import('./pages/authority/AuthorityLayout.tsx'), 'AuthorityLayout');
+const MatrixPage = page(() => import('./pages/authority/MatrixPage.tsx'), 'MatrixPage');
+const WhoMayApprovePage = page(() => import('./pages/authority/WhoMayApprovePage.tsx'), 'WhoMayApprovePage');
+const DelegationsPage = page(() => import('./pages/authority/DelegationsPage.tsx'), 'DelegationsPage');
+const ApprovalsPage = page(() => import('./pages/authority/ApprovalsPage.tsx'), 'ApprovalsPage');
+const ApprovalImportPage = page(() => import('./pages/authority/ApprovalImportPage.tsx'), 'ApprovalImportPage');
+const ViolationsPage = page(() => import('./pages/authority/ViolationsPage.tsx'), 'ViolationsPage');
 
 /** Signed-in area: unauthenticated visitors go to /login. */
 function SignedIn() {

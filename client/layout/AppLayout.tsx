@@ -2,7 +2,7 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, ScrollArea, Text } fro
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router';
 import { can } from '../../shared/roles.ts';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { ChangePasswordModal } from '../components/ChangePasswordModal.tsx';
@@ -10,6 +10,7 @@ import { useTRPC } from '../lib/trpc.ts';
 import { notifyError } from '../lib/errors.ts';
 import type { SessionUser } from '../lib/session.tsx';
 import { navGroups } from './nav.ts';
+import { PageOutlet } from '../components/PageOutlet.tsx';
 
 /** The signed-in frame: header with user, language, password, sign-out; navbar grouped per job. */
 export function AppLayout({ user }: { user: SessionUser }) {
@@ -88,7 +89,7 @@ export function AppLayout({ user }: { user: SessionUser }) {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        <PageOutlet />
       </AppShell.Main>
       <ChangePasswordModal opened={pwOpened} onClose={pw.close} />
     </AppShell>

@@ -1,8 +1,9 @@
 import { Alert, Badge, Center, Group, Loader, Tabs, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate, useOutletContext } from 'react-router';
+import { useLocation, useNavigate, useOutletContext } from 'react-router';
 import { STATUS_COLORS, useAuditDetail, useAuditId, type AuditDetail } from './audit-data.ts';
 import { WorkbookButton } from './WorkbookButton.tsx';
+import { PageOutlet } from '../../components/PageOutlet.tsx';
 
 const TABS = ['workspace', 'findings', 'signoff', 'compare', 'dashboard'] as const;
 
@@ -86,7 +87,7 @@ export function AuditLayout() {
           ))}
         </Tabs.List>
       </Tabs>
-      <Outlet context={detail.data} />
+      <PageOutlet context={detail.data} />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { useCan } from '../../lib/session.tsx';
+import { PageOutlet } from '../../components/PageOutlet.tsx';
 
 const TABS = ['matrix', 'who', 'delegations', 'approvals', 'import', 'violations'] as const;
 
@@ -26,7 +27,7 @@ export function AuthorityLayout() {
           ))}
         </Tabs.List>
       </Tabs>
-      <Outlet />
+      <PageOutlet />
     </div>
   );
 }

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { Badge, Button, Group, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
 import { ManualForm } from './ManualsPage.tsx';
+import { PageOutlet } from '../../components/PageOutlet.tsx';
 
 const TABS = ['outline', 'document', 'versions', 'processes', 'controls', 'overlap', 'lint', 'references', 'import', 'rcm-import'] as const;
 
@@ -67,7 +68,7 @@ export function ManualLayout() {
           ))}
         </Tabs.List>
       </Tabs>
-      <Outlet />
+      <PageOutlet />
       {editing && manual && <ManualForm manual={manual} onClose={() => setEditing(false)} />}
     </div>
   );

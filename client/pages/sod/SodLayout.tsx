@@ -1,7 +1,8 @@
 import { Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { PageOutlet } from '../../components/PageOutlet.tsx';
 
 const TABS = ['conflicts', 'rules', 'duties', 'mitigations'] as const;
 
@@ -23,7 +24,7 @@ export function SodLayout() {
           ))}
         </Tabs.List>
       </Tabs>
-      <Outlet />
+      <PageOutlet />
     </div>
   );
 }
