@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openDatabase, type Database, type Db } from '../../server/db/connect.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
@@ -72,6 +76,35 @@ async function naiveCopy(source: Db, target: Db): Promise<number> {
   return rows;
 }
 
+const CLI = fileURLToPath(new URL('../../server/cli.ts', import.meta.url));
+// Loaded into the child before the CLI: reports the process's peak resident set size as it exits.
+// VmHWM where there is /proc: on Linux a spawned child's resourceUsage().maxRSS starts at its parent's.
+const REPORT_PEAK_RSS = `data:text/javascript,${encodeURIComponent(
+  `import { readFileSync } from 'node:fs';
+   process.on('exit', () => {
+     let kb;
+     try { kb = /VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]; } catch { kb = process.resourceUsage().maxRSS; }
+     process.stderr.write('peak_rss_kb=' + kb + '\\n');
+   });`,
+)}`;
+/** The CLI's V8 heap is capped: were backup or restore to hold the data rather than stream it, they would fail here. */
+const HEAP_CAP_MB = 256;
+
+/** Runs `controlbook ARGS` on `databaseUrl` in a child process; its peak RSS in MB. */
+async function cliPeakRssMb(args: string[], databaseUrl: string): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', import.meta.resolve('tsx'), '--import', REPORT_PEAK_RSS, CLI, ...args],
+    { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const kb = /peak_rss_kb=(\d+)/.exec(stderr)?.[1];
+  if (code !== 0 || !kb) throw new Error(`controlbook ${args.join(' ')} failed (exit ${code}): ${stderr}`);
+  return Number(kb) / 1024;
+}
+
 async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const url = new URL(process.env.DATABASE_URL!);
   const name = `cb_bench_move_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -139,13 +172,28 @@ export const moveToPostgresBench: BenchCase = {
       const result = await moveToPostgres(source, targetUrl, () => {});
       const moveMs = performance.now() - t1;
       if (!result.tables.every((t) => t.equal)) throw new Error('move-to-postgres reported differences');
+
+      // the same data through the CLI's backup and restore (files), for their peak memory
+      const file = `${os.tmpdir()}/cb-bench-${process.pid}-${Date.now().toString(36)}.cbk`;
+      const restoreTarget = await scratchDatabase();
+      let backupRss: number;
+      let restoreRss: number;
+      try {
+        backupRss = await cliPeakRssMb(['backup', '-o', file], targetUrl);
+        restoreRss = await cliPeakRssMb(['restore', file], restoreTarget.url);
+      } finally {
+        fs.rmSync(file, { force: true });
+        await restoreTarget.drop();
+      }
       return {
         ratio: moveMs / baselineMs,
         details:
           `move_ms=${moveMs.toFixed(0)} baseline_ms=${baselineMs.toFixed(0)} rows=${rows} tables=${result.tables.length} ` +
-          `source=pglite target=postgres; move = snapshot backup (gzip JSON Lines, sha256) piped into restore ` +
-          `(one transaction, typed casts, sequences) + re-read verification; baseline = select * per table on the source ` +
-          `+ multi-row insert into a migrated scratch schema on the target, no checksums`,
+          `backup_peak_rss_mb=${backupRss.toFixed(0)} restore_peak_rss_mb=${restoreRss.toFixed(0)} heap_cap_mb=${HEAP_CAP_MB} ` +
+          `source=pglite target=postgres; move = snapshot backup lines (JSON, sha256) streamed into restore ` +
+          `(one transaction, jsonb batches cast per column, sequences) + re-read verification; baseline = select * per table ` +
+          `on the source + multi-row insert into a migrated scratch schema on the target, no checksums; peak RSS = ` +
+          `controlbook backup (from the target, gzip file) and restore (into a fresh database) as child processes`,
       };
     } finally {
       await sql`drop schema if exists ${sql.id(baselineSchema)} cascade`.execute(admin.db).catch(() => {});

@@ -20,14 +20,22 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
  * `JSON.stringify(values) + "\n"` of every row, in order.
  *
  * The same reader (tableRows / checksumTables) recomputes checksums from a database, which is
- * how restore verifies what it loaded.
+ * how restore verifies what it loaded. streamBackup hands the lines to any consumer: the backup
+ * file gzips them, move-to-postgres feeds them straight into a restore.
  */
 
 export const BACKUP_FORMAT = 'controlbook-backup';
 export const BACKUP_FORMAT_VERSION = 1;
 export const MIGRATION_TABLE = 'kysely_migration';
 const MIGRATION_LOCK_TABLE = 'kysely_migration_lock';
-const PAGE_ROWS = 2000;
+/**
+ * Rows are read in pages sized by their text: a small first page measures the rows, later pages
+ * aim at PAGE_BYTES. Most rows are a few hundred bytes, but a published manual version's snapshot
+ * is megabytes, and a fixed 2,000-row page of those would hold gigabytes at once.
+ */
+const FIRST_PAGE_ROWS = 50;
+const MAX_PAGE_ROWS = 5000;
+const PAGE_BYTES = 4 << 20;
 
 /** Accepts any Kysely over the app's schema (or an untyped one). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -244,9 +252,16 @@ function orderExpr(col: ColumnInfo): RawBuilder<unknown> {
   return col.collatable ? sql`${sql.id(col.name)} collate "C"` : sql`${sql.id(col.name)}`;
 }
 
+/** How many rows the next page should have, judging by the text size of the last one. */
+function nextPageRows(rows: Value[][]): number {
+  let bytes = 0;
+  for (const r of rows) for (const v of r) bytes += typeof v === 'string' ? v.length + 3 : 8;
+  return Math.max(1, Math.min(MAX_PAGE_ROWS, Math.floor((PAGE_BYTES * rows.length) / Math.max(1, bytes))));
+}
+
 /**
  * Every row of a table as canonical value arrays (in `columns` order), in primary-key order,
- * read in keyset-paged batches. Tables without a primary key are read through a cursor.
+ * read in keyset-paged batches (see nextPageRows). Tables without a primary key are read through a cursor.
  */
 export async function* tableRows(trx: AnyTrx, schema: string, table: TableInfo, columns: ColumnInfo[] = table.columns): AsyncGenerator<Value[][]> {
   const select = sql.join(
@@ -264,10 +279,12 @@ export async function* tableRows(trx: AnyTrx, schema: string, table: TableInfo, 
     );
     await sql`declare ${cursor} no scroll cursor for select ${select} from ${from} order by ${order}`.execute(trx);
     try {
-      for (;;) {
-        const { rows } = await sql<Record<string, unknown>>`fetch forward ${sql.raw(String(PAGE_ROWS))} from ${cursor}`.execute(trx);
-        if (rows.length) yield toValues(rows);
-        if (rows.length < PAGE_ROWS) break;
+      for (let limit = FIRST_PAGE_ROWS; ; ) {
+        const { rows } = await sql<Record<string, unknown>>`fetch forward ${sql.raw(String(limit))} from ${cursor}`.execute(trx);
+        const page = toValues(rows);
+        if (page.length) yield page;
+        if (page.length < limit) break;
+        limit = nextPageRows(page);
       }
     } finally {
       await sql`close ${cursor}`.execute(trx);
@@ -284,18 +301,20 @@ export async function* tableRows(trx: AnyTrx, schema: string, table: TableInfo, 
   const keySelect = sql.join(pkCols.map((c, i) => sql`${sql.id(c.name)}::text as ${sql.id(`k${i}`)}`));
   const order = sql.join(pkCols.map(orderExpr));
   let last: string[] | undefined;
-  for (;;) {
+  for (let limit = FIRST_PAGE_ROWS; ; ) {
     const where = last
       ? sql`where (${order}) > (${sql.join(pkCols.map((c, i) => castValue(c.type, last![i]!)))})`
       : sql``;
     const { rows } = await sql<Record<string, unknown>>`
-      select ${select}, ${keySelect} from ${from} ${where} order by ${order} limit ${sql.raw(String(PAGE_ROWS))}`.execute(trx);
-    if (rows.length) {
+      select ${select}, ${keySelect} from ${from} ${where} order by ${order} limit ${sql.raw(String(limit))}`.execute(trx);
+    const page = toValues(rows);
+    if (page.length) {
       const tail = rows[rows.length - 1]!;
       last = pkCols.map((_, i) => String(tail[`k${i}`]));
-      yield toValues(rows);
+      yield page;
     }
-    if (rows.length < PAGE_ROWS) break;
+    if (page.length < limit) break;
+    limit = nextPageRows(page);
   }
 }
 
@@ -351,6 +370,27 @@ async function sequencesOf(trx: AnyTrx, schema: string, table: TableInfo): Promi
  * ends it. Memory stays flat: rows are read and written a page at a time.
  */
 export async function backupDatabase(db: AnyDb, out: Writable, onProgress?: OnProgress): Promise<BackupResult> {
+  return streamBackup(
+    db,
+    async (pages) => {
+      async function* chunks(): AsyncGenerator<Buffer> {
+        for await (const lines of pages) yield Buffer.from(lines.join('\n') + '\n');
+      }
+      await pipeline(Readable.from(chunks()), createGzip(), out);
+    },
+    onProgress,
+  );
+}
+
+/**
+ * The lines of a consistent snapshot (header, rows, trailer; see above), a page at a time, handed
+ * to `consume` inside the snapshot's transaction; `consume` must read them to the end.
+ */
+export async function streamBackup(
+  db: AnyDb,
+  consume: (pages: AsyncIterable<string[]>) => Promise<void>,
+  onProgress?: OnProgress,
+): Promise<BackupResult> {
   return db.transaction().execute(async (trx) => {
     await sql`set transaction isolation level repeatable read, read only`.execute(trx);
     await fixTextOutput(trx);
@@ -379,8 +419,9 @@ export async function backupDatabase(db: AnyDb, out: Writable, onProgress?: OnPr
     }
 
     const summaries: TableSummary[] = [];
-    async function* lines(): AsyncGenerator<Buffer> {
-      yield Buffer.from(JSON.stringify(header) + '\n');
+    let complete = false;
+    async function* pages(): AsyncGenerator<string[]> {
+      yield [JSON.stringify(header)];
       for (const [index, t] of info.tables.entries()) {
         const hash: Hash = createHash('sha256');
         const tableRowsTotal = header.tables[index]!.rowCount;
@@ -388,24 +429,25 @@ export async function backupDatabase(db: AnyDb, out: Writable, onProgress?: OnPr
         let count = 0;
         onProgress?.({ phase: 'backup', table: t.name, rows: 0, tableRows: tableRowsTotal });
         for await (const page of tableRows(trx, info.schema, t)) {
-          let chunk = '';
-          for (const values of page) {
+          const lines = page.map((values) => {
             const line = rowLine(values);
             hash.update(line + '\n');
-            chunk += `${prefix}${line}}\n`;
-          }
+            return `${prefix}${line}}`;
+          });
           count += page.length;
           onProgress?.({ phase: 'backup', table: t.name, rows: count, tableRows: tableRowsTotal });
-          yield Buffer.from(chunk);
+          yield lines;
         }
         if (count !== tableRowsTotal) throw new Error(`table ${t.name} changed during the backup (${tableRowsTotal} → ${count} rows)`);
         summaries.push({ name: t.name, rowCount: count, sha256: hash.digest('hex') });
       }
       const trailer: BackupTrailer = { trailer: true, tables: summaries };
-      yield Buffer.from(JSON.stringify(trailer) + '\n');
+      yield [JSON.stringify(trailer)];
+      complete = true;
     }
 
-    await pipeline(Readable.from(lines(), { objectMode: false }), createGzip(), out);
+    await consume(pages());
+    if (!complete) throw new Error('the backup was not read to its end');
     return { schemaVersion: version, tables: summaries, totalRows: summaries.reduce((n, s) => n + s.rowCount, 0) };
   });
 }

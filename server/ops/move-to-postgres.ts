@@ -1,8 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { openDatabase, redactUrl, type Database } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { MIGRATION_TABLE, backupDatabase, type BackupResult, type OnProgress } from './backup.ts';
-import { restoreDatabase, type RestoreResult } from './restore.ts';
+import { MIGRATION_TABLE, streamBackup, type BackupResult, type OnProgress } from './backup.ts';
+import { restoreLines, type RestoreResult } from './restore.ts';
 
 export interface MoveTableReport {
   name: string;
@@ -22,9 +21,10 @@ export interface MoveResult {
 
 /**
  * Copies the whole database (normally the embedded PGlite one) into the PostgreSQL database at
- * `targetUrl`: migrates the target, then streams a backup of the source straight into a restore
- * on the target (the same code paths, same checks: target must be empty, one transaction, checksums
- * verified). Logs one line per table and throws if anything differs.
+ * `targetUrl`: migrates the target, then streams the lines of a backup of the source straight into
+ * a restore on the target (the same code paths and checks as a backup file: snapshot, target must
+ * be empty, one transaction, checksums verified), only without the gzip step, as no file is written.
+ * Logs one line per table and throws if anything differs.
  */
 export async function moveToPostgres(
   source: Database,
@@ -37,19 +37,11 @@ export async function moveToPostgres(
     const applied = await migrateToLatest(target.db);
     log(`target ${redactUrl(targetUrl)}: ${applied.length ? `migrated (${applied.join(', ')})` : 'schema already up to date'}`);
 
-    const pipe = new PassThrough();
-    let firstFailure: unknown;
-    const note = (err: unknown) => {
-      firstFailure ??= err;
-      pipe.destroy(); // unblock the other side
-      throw err;
-    };
-    const [backup, restore] = await Promise.allSettled([
-      backupDatabase(source.db, pipe).catch(note),
-      restoreDatabase(target.db, pipe, onProgress).catch(note),
-    ]);
-    if (backup.status === 'rejected' || restore.status === 'rejected') throw firstFailure;
-    const report = compare(backup.value, restore.value);
+    let restored: RestoreResult | undefined;
+    const backup = await streamBackup(source.db, async (pages) => {
+      restored = await restoreLines(target.db, readAhead(pages), onProgress);
+    });
+    const report = compare(backup, restored!);
 
     const width = Math.max(...report.tables.map((t) => t.name.length), 5);
     log(`${'table'.padEnd(width)}  ${'source'.padStart(8)}  ${'target'.padStart(8)}  checksum`);
@@ -63,6 +55,32 @@ export async function moveToPostgres(
     return report;
   } finally {
     await target.close();
+  }
+}
+
+/**
+ * Iterates `source` one item ahead: the source reads its next page while the target inserts this one.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  // a read that fails while nobody awaits it yet must not count as an unhandled rejection
+  const pull = () => {
+    const p = it.next();
+    p.catch(() => undefined);
+    return p;
+  };
+  let next = pull();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = pull();
+      yield r.value;
+    }
+  } finally {
+    // stopped early (the consumer failed): let the read in flight settle, then close the source
+    await next.catch(() => undefined);
+    await it.return?.();
   }
 }
 
