@@ -11,9 +11,7 @@ import type { Database } from './db/connect.ts';
 import { appRouter, type AppRouter } from './trpc/app-router.ts';
 import { createRequestContext } from './trpc/context.ts';
 import { CSRF_HEADER } from '../shared/http.ts';
-import { registerApprovalImport } from './http/authority-import.ts';
-import { registerWorkbookRoutes } from './workbook/http.ts';
-import { registerAdminRoutes } from './http/admin-routes.ts';
+import { registerFileRoutes } from './http/file-routes.ts';
 
 export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
@@ -75,10 +73,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
-  // streamed file uploads (raw body, NDJSON progress): server/http/upload.ts
-  await registerApprovalImport(app, { db, secureCookies: opts.secureCookies, production: opts.production });
-  await registerWorkbookRoutes(app, { db, secureCookies: opts.secureCookies, production: opts.production });
-  await registerAdminRoutes(app, { db, secureCookies: opts.secureCookies, production: opts.production });
+  // streamed file downloads and uploads (raw body, NDJSON progress): server/http/file-routes.ts
+  await registerFileRoutes(app, { db, secureCookies: opts.secureCookies, production: opts.production });
 
   app.get('/api/health', async (_req, reply) => {
     try {

@@ -44,7 +44,7 @@ export function contentDisposition(fileName: string): string {
 }
 
 export async function registerDownloadRoute(app: FastifyInstance, opts: UploadOptions, route: DownloadRoute): Promise<void> {
-  app.get(route.url, async (req, reply: FastifyReply) => {
+  app.get(route.url, { config: { permission: route.permission } }, async (req, reply: FastifyReply) => {
     const ctx = await createRequestContext(opts.db, req, reply, { secureCookies: opts.secureCookies, production: opts.production });
     const fail = (status: number, key: string, params: Record<string, unknown> = {}) =>
       reply.code(status).type('application/json; charset=utf-8').send({ error: { message: translate(ctx.locale, key, params), messageKey: key } });

@@ -19,6 +19,13 @@ import type { Locale } from '../../shared/auth.ts';
 
 export type FileKind = 'csv' | 'xlsx' | 'gzip';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** the permission a file route checks (registerUploadRoute / registerDownloadRoute); docs/permissions.md lists it */
+    permission?: Permission;
+  }
+}
+
 export interface Upload {
   kind: FileKind;
   /** text encoding of a CSV file: UTF-8 (with or without BOM) or GB18030 (Excel's "CSV" on Chinese Windows) */
@@ -152,7 +159,7 @@ export async function registerUploadRoute(app: FastifyInstance, opts: UploadOpti
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    scope.post(route.url, async (req, reply) => {
+    scope.post(route.url, { config: { permission: route.permission } }, async (req, reply) => {
       const ctx = await createRequestContext(opts.db, req, reply, { secureCookies: opts.secureCookies, production: opts.production });
       const { locale } = ctx;
       const fail = (status: number, key: string, params: Record<string, unknown> = {}) =>

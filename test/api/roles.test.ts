@@ -10,11 +10,11 @@ function callAt(caller: AnyCaller, path: string): Promise<unknown> {
   return fn(undefined);
 }
 
-it('every procedure declares who may call it, and docs/permissions.md is current', () => {
+it('every procedure declares who may call it, and docs/permissions.md is current', async () => {
   const undeclared = procedureAccess().filter((p) => p.access === null);
   expect(undeclared.map((p) => p.path)).toEqual([]);
   const onDisk = fs.readFileSync('docs/permissions.md', 'utf8');
-  expect(onDisk, 'docs/permissions.md is stale: run `npm run docs:permissions`').toBe(permissionsMarkdown());
+  expect(onDisk, 'docs/permissions.md is stale: run `npm run docs:permissions`').toBe(await permissionsMarkdown());
 });
 
 describeApi('role checks on every procedure', (env) => {
