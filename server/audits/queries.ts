@@ -145,6 +145,12 @@ const NOT_TESTED: ControlResult = Object.freeze({ state: 'not_tested' });
  * value ("<id><state letter><r>;…") and decoded in one pass: for 20,000 tests this is several
  * times cheaper than one row object per test, on both drivers.
  */
+function testedOf(cache: Map<string, ControlResult>, r: string): ControlResult {
+  let result = cache.get(r);
+  if (!result) cache.set(r, (result = { state: 'tested', r: Number(r) }));
+  return result;
+}
+
 export async function resultsOfAudit(db: Executor, auditId: number): Promise<Map<number, ControlResult>> {
   const { rows } = await sql<{ packed: string | null }>`
     select string_agg(control_id::text
@@ -153,6 +159,8 @@ export async function resultsOfAudit(db: Executor, auditId: number): Promise<Map
     from audit_test where audit_id = ${auditId}`.execute(db);
   const packed = rows[0]?.packed ?? '';
   const results = new Map<number, ControlResult>();
+  // results are immutable values: one object per distinct r, not one per control
+  const tested = new Map<string, ControlResult>();
   for (let pos = 0; pos < packed.length; ) {
     let end = packed.indexOf(';', pos);
     if (end < 0) end = packed.length;
@@ -162,7 +170,7 @@ export async function resultsOfAudit(db: Executor, auditId: number): Promise<Map
     const code = packed[k];
     results.set(
       id,
-      code === 't' ? { state: 'tested', r: Number(packed.slice(k + 1, end)) } : code === 'a' ? NOT_APPLICABLE : code === 'o' ? NOT_OPERATED : NOT_TESTED,
+      code === 't' ? testedOf(tested, packed.slice(k + 1, end)) : code === 'a' ? NOT_APPLICABLE : code === 'o' ? NOT_OPERATED : NOT_TESTED,
     );
     pos = end + 1;
   }
