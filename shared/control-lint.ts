@@ -51,6 +51,19 @@ export interface LintControl {
   ownerPositionId: number | null;
 }
 
+/** The lint's view of a control-matrix row (a small object: lint runs over 20,000 of them). */
+export function toLintControl(c: Omit<LintControl, 'evidenceCount'> & { evidenceTypes: readonly unknown[] }): LintControl {
+  return {
+    id: c.id,
+    isKey: c.isKey,
+    weight: c.weight,
+    processIds: c.processIds,
+    evidenceCount: c.evidenceTypes.length,
+    inspectionCount: c.inspectionCount,
+    ownerPositionId: c.ownerPositionId,
+  };
+}
+
 export interface LintInput {
   weights: ManualWeights;
   processes: readonly LintProcess[];

@@ -27,7 +27,19 @@ export async function outlineWithControls(db: Executor, manualId: number) {
     .leftJoin('control as c', 'c.node_id', 'n.id')
     .leftJoin('position as p', 'p.id', 'c.owner_position_id')
     .leftJoin('org_unit as u', 'u.id', 'p.unit_id')
-    .select((eb) => [
+    // one grouped pass over the manual's inspections (a hash join), not a count per node
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('control_inspection as i')
+          .innerJoin('manual_node as cn', 'cn.id', 'i.control_id')
+          .where('cn.manual_id', '=', manualId)
+          .groupBy('i.control_id')
+          .select(['i.control_id', sql<number>`count(*)`.as('n')])
+          .as('ic'),
+      (join) => join.onRef('ic.control_id', '=', 'n.id'),
+    )
+    .select([
       'n.id',
       'n.parent_id as parentId',
       'n.order_key as orderKey',
@@ -55,30 +67,28 @@ export async function outlineWithControls(db: Executor, manualId: number) {
       'c.tolerance',
       'c.element',
       'c.checked_duty as checkedDuty',
-      eb
-        .selectFrom('control_inspection as i')
-        .whereRef('i.control_id', '=', 'n.id')
-        .select(sql<number>`count(*)`.as('c'))
-        .as('inspectionCount'),
+      'ic.n as inspectionCount',
     ])
     .where('n.manual_id', '=', manualId)
     .execute();
-  return rows.map((r) => ({
-    ...r,
-    body: '',
-    objective: r.objective ?? d.objective,
-    risk: r.risk ?? d.risk,
-    isKey: r.isKey ?? d.isKey,
-    weight: r.weight ?? null,
-    nature: r.nature ?? d.nature,
-    automation: r.automation ?? d.automation,
-    frequency: r.frequency ?? d.frequency,
-    evidenceTypes: r.evidenceTypes ?? [],
-    scoringMethod: r.scoringMethod ?? d.scoringMethod,
-    tolerance: r.tolerance ?? d.tolerance,
-    element: r.element ?? d.element,
-    inspectionCount: Number(r.inspectionCount ?? 0),
-  }));
+  // defaults filled in place: a spread copy of 20,000 wide rows cost more than the query
+  return rows.map((r) =>
+    Object.assign(r, {
+      body: '',
+      objective: r.objective ?? d.objective,
+      risk: r.risk ?? d.risk,
+      isKey: r.isKey ?? d.isKey,
+      weight: r.weight ?? null,
+      nature: r.nature ?? d.nature,
+      automation: r.automation ?? d.automation,
+      frequency: r.frequency ?? d.frequency,
+      evidenceTypes: r.evidenceTypes ?? [],
+      scoringMethod: r.scoringMethod ?? d.scoringMethod,
+      tolerance: r.tolerance ?? d.tolerance,
+      element: r.element ?? d.element,
+      inspectionCount: Number(r.inspectionCount ?? 0),
+    }),
+  );
 }
 
 export function linksOfManual(db: Executor, manualId: number) {

@@ -5,7 +5,7 @@ import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
 import { numberOutline } from '../../shared/numbering.ts';
 import { controlPlacements } from '../../shared/control-placement.ts';
-import { lintManual, type LintItem } from '../../shared/control-lint.ts';
+import { lintManual, toLintControl, type LintItem } from '../../shared/control-lint.ts';
 import { similarPairs } from '../../shared/similarity.ts';
 import { nodeRefToken, referencedNodeIds } from '../../shared/references.ts';
 import {
@@ -112,7 +112,7 @@ export function lintOfMatrix(m: Awaited<ReturnType<typeof loadMatrix>>): LintIte
   return lintManual({
     weights: { keyWeight: m.manual.keyWeight, generalWeight: m.manual.generalWeight },
     processes: m.processes,
-    controls: m.controls.map((c) => ({ ...c, evidenceCount: c.evidenceTypes.length })),
+    controls: m.controls.map(toLintControl),
     ownerConflicts: m.ownerConflicts,
   });
 }

@@ -1,4 +1,4 @@
-import { lintManual, processWeights, type LintControl, type LintItem, type ProcessWeights } from '../../../../shared/control-lint.ts';
+import { lintManual, processWeights, toLintControl, type LintControl, type LintItem, type ProcessWeights } from '../../../../shared/control-lint.ts';
 import { effectiveWeight } from '../../../../shared/controls.ts';
 import type { RouterOutputs } from '../../../lib/trpc.ts';
 
@@ -12,18 +12,6 @@ export interface WeightDraft {
   controlId: number;
   weight?: number;
   isKey?: boolean;
-}
-
-export function toLintControl(c: MatrixControl): LintControl {
-  return {
-    id: c.id,
-    isKey: c.isKey,
-    weight: c.weight,
-    processIds: c.processIds,
-    evidenceCount: c.evidenceTypes.length,
-    inspectionCount: c.inspectionCount,
-    ownerPositionId: c.ownerPositionId,
-  };
 }
 
 export interface LiveDesign {
