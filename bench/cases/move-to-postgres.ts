@@ -76,6 +76,55 @@ async function naiveCopy(source: Db, target: Db): Promise<number> {
   return rows;
 }
 
+/**
+ * The bare COPY round trip issue 8 names as the baseline (pg_dump cannot read PGlite): for every
+ * table, PGlite's `COPY t (cols) TO '/dev/blob'` piped into `COPY t (cols) FROM STDIN` of one
+ * `psql -1` (a single transaction) on the target, into a freshly migrated scratch schema whose
+ * built-in reference rows the same script deletes first (user triggers off, like restore).
+ * No snapshot isolation beyond PGlite's single connection, no checksums, no verification.
+ * Returns the rows PostgreSQL reported as copied per table (psql's :ROW_COUNT after each COPY) and their sum.
+ */
+async function copyRoundTrip(source: Database, targetUrl: string, schema: string): Promise<{ rows: number; perTable: Map<string, number> }> {
+  const pglite = source.pglite;
+  if (!pglite) throw new Error('the COPY baseline needs a PGlite source');
+  const { tables } = await readSchema(source.db);
+  const data = tables.filter((t) => t.name !== 'kysely_migration');
+  const id = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const child = spawn('psql', ['-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-d', targetUrl, '-f', '-'], {
+    env: { ...process.env, PGOPTIONS: `-c search_path=${schema}` },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdin.on('error', () => {}); // psql died: reported by its exit code below
+  const write = async (chunk: string | Uint8Array) => {
+    if (!child.stdin.write(chunk)) await new Promise<void>((resolve) => child.stdin.once('drain', resolve));
+  };
+  // -q silences the command tags; ask for each COPY's row count explicitly
+  let script = '';
+  for (const t of [...data].reverse()) script += `alter table ${id(t.name)} disable trigger user;\ndelete from ${id(t.name)};\n`;
+  await write(script);
+  const order: string[] = [];
+  for (const t of data) {
+    const cols = t.columns.map((c) => id(c.name)).join(', ');
+    const { blob } = await pglite.query(`copy ${id(t.name)} (${cols}) to '/dev/blob'`);
+    await write(`copy ${id(t.name)} (${cols}) from stdin;\n`);
+    if (blob) await write(new Uint8Array(await blob.arrayBuffer())); // an empty table may come back without one
+    await write('\\.\n\\echo copied :ROW_COUNT\n');
+    order.push(t.name);
+  }
+  child.stdin.end(`${data.map((t) => `alter table ${id(t.name)} enable trigger user;`).join('\n')}\n`);
+  const code = await closed;
+  if (code !== 0) throw new Error(`psql COPY round trip failed (exit ${code}): ${stderr}`);
+  const counts = [...stdout.matchAll(/^copied (\d+)$/gm)].map((m) => Number(m[1]));
+  if (counts.length !== order.length) throw new Error(`psql reported ${counts.length} COPY counts for ${order.length} tables: ${stdout.slice(-500)}`);
+  const perTable = new Map(order.map((name, i) => [name, counts[i]!]));
+  return { rows: counts.reduce((a, b) => a + b, 0), perTable };
+}
+
 const CLI = fileURLToPath(new URL('../../server/cli.ts', import.meta.url));
 // Loaded into the child before the CLI: reports the process's peak resident set size as it exits.
 // VmHWM where there is /proc: on Linux a spawned child's resourceUsage().maxRSS starts at its parent's.
@@ -121,10 +170,11 @@ async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }
 }
 
 /**
- * PGlite → PostgreSQL move of the issue-8-sized database (see populate) against the naive copy
- * of the same rows. Registered only when DATABASE_URL is set. On the pglite
- * run the harness database is the source and a scratch PostgreSQL database the target; on the
- * postgres run a fresh PGlite is the source and the harness database the target.
+ * PGlite → PostgreSQL move of the issue-8-sized database (see populate) against a bare COPY
+ * round trip of the same rows (copyRoundTrip: the ratio) and the naive select+insert copy
+ * (naive_ratio). Registered only when DATABASE_URL is set. On the pglite run the harness
+ * database is the source and a scratch PostgreSQL database the target; on the postgres run a
+ * fresh PGlite is the source and the harness database the target.
  */
 export const moveToPostgresBench: BenchCase = {
   name: 'move-to-postgres',
@@ -148,30 +198,58 @@ export const moveToPostgresBench: BenchCase = {
       targetUrl = url.toString();
     }
     const baselineSchema = `bench_naive_${Math.random().toString(36).slice(2, 8)}`;
+    const copySchema = `bench_copy_${Math.random().toString(36).slice(2, 8)}`;
     const admin = await openDatabase({ kind: 'postgres', url: targetUrl, poolSize: 1 });
     try {
       await populate(source);
-      // the move's target must be migrated already, as the baseline's scratch schema is
+      // the move's target must be migrated already, as the baselines' scratch schemas are
       const target = await openDatabase({ kind: 'postgres', url: targetUrl, poolSize: 1 });
       await migrateToLatest(target.db);
       await target.close();
-      await sql`create schema ${sql.id(baselineSchema)}`.execute(admin.db);
+      for (const schema of [baselineSchema, copySchema]) {
+        await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+        const scratch = await openDatabase({ kind: 'postgres', url: targetUrl, poolSize: 1, searchPath: schema });
+        try {
+          await migrateToLatest(scratch.db);
+        } finally {
+          await scratch.close();
+        }
+      }
+
       const scratch = await openDatabase({ kind: 'postgres', url: targetUrl, poolSize: 2, searchPath: baselineSchema });
-      let baselineMs: number;
+      let naiveMs: number;
       let rows: number;
       try {
-        await migrateToLatest(scratch.db);
         const t0 = performance.now();
         rows = await naiveCopy(source.db, scratch.db);
-        baselineMs = performance.now() - t0;
+        naiveMs = performance.now() - t0;
       } finally {
         await scratch.close();
       }
+
+      const tc = performance.now();
+      const copied = await copyRoundTrip(source, targetUrl, copySchema);
+      const copyMs = performance.now() - tc;
 
       const t1 = performance.now();
       const result = await moveToPostgres(source, targetUrl, () => {});
       const moveMs = performance.now() - t1;
       if (!result.tables.every((t) => t.equal)) throw new Error('move-to-postgres reported differences');
+      // the baselines must have copied what the move did (kysely_migration aside: migrated, not copied)
+      const movedRows = result.tables.filter((t) => t.name !== 'kysely_migration').reduce((n, t) => n + t.targetRows, 0);
+      if (copied.rows !== movedRows || rows !== movedRows) {
+        throw new Error(`row counts differ: move ${movedRows}, COPY round trip ${copied.rows}, naive copy ${rows}`);
+      }
+      for (const t of result.tables) {
+        if (t.name !== 'kysely_migration' && copied.perTable.get(t.name) !== t.targetRows) {
+          throw new Error(`COPY round trip copied ${copied.perTable.get(t.name)} rows of ${t.name}, the move ${t.targetRows}`);
+        }
+      }
+      const { rows: landed } = await sql<{ n: string }>`
+        select sum((xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %I.%I', table_schema, table_name), false, true, '')))[1]::text::int8)::text as n
+          from information_schema.tables where table_schema = ${copySchema} and table_type = 'BASE TABLE' and table_name <> 'kysely_migration'
+            and table_name <> 'kysely_migration_lock'`.execute(admin.db);
+      if (Number(landed[0]?.n) !== movedRows) throw new Error(`the COPY scratch schema holds ${landed[0]?.n} rows, the move copied ${movedRows}`);
 
       // the same data through the CLI's backup and restore (files), for their peak memory
       const file = `${os.tmpdir()}/cb-bench-${process.pid}-${Date.now().toString(36)}.cbk`;
@@ -186,17 +264,22 @@ export const moveToPostgresBench: BenchCase = {
         await restoreTarget.drop();
       }
       return {
-        ratio: moveMs / baselineMs,
+        ratio: moveMs / copyMs,
         details:
-          `move_ms=${moveMs.toFixed(0)} baseline_ms=${baselineMs.toFixed(0)} rows=${rows} tables=${result.tables.length} ` +
+          `copy_round_trip_ms=${copyMs.toFixed(0)} move_ms=${moveMs.toFixed(0)} naive_copy_ms=${naiveMs.toFixed(0)} ` +
+          `naive_ratio=${(moveMs / naiveMs).toFixed(2)} rows=${rows} tables=${result.tables.length} ` +
           `backup_peak_rss_mb=${backupRss.toFixed(0)} restore_peak_rss_mb=${restoreRss.toFixed(0)} heap_cap_mb=${HEAP_CAP_MB} ` +
           `source=pglite target=postgres; move = snapshot backup lines (JSON, sha256) streamed into restore ` +
-          `(one transaction, jsonb batches cast per column, sequences) + re-read verification; baseline = select * per table ` +
-          `on the source + multi-row insert into a migrated scratch schema on the target, no checksums; peak RSS = ` +
+          `(one transaction, jsonb batches cast per column, sequences) + re-read verification; ratio baseline = bare COPY ` +
+          `round trip (issue 8; pg_dump cannot read PGlite): PGlite COPY t TO '/dev/blob' per table piped into one psql -1 ` +
+          `COPY t FROM STDIN into a migrated scratch schema (reference rows deleted, user triggers off), row counts checked, ` +
+          `no checksums; naive = select * per table on the source + multi-row insert into another scratch schema; peak RSS = ` +
           `controlbook backup (from the target, gzip file) and restore (into a fresh database) as child processes`,
       };
     } finally {
-      await sql`drop schema if exists ${sql.id(baselineSchema)} cascade`.execute(admin.db).catch(() => {});
+      for (const schema of [baselineSchema, copySchema]) {
+        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db).catch(() => {});
+      }
       await admin.close();
       if (ownSource) await ownSource.close();
       if (dropTarget) await dropTarget();

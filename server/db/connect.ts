@@ -12,6 +12,8 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export interface Database {
   db: Db;
   backend: 'pglite' | 'postgres';
+  /** the embedded instance behind `db` (pglite backend only), for what Kysely cannot do, e.g. COPY … TO '/dev/blob' */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
   return {
     db,
     backend: 'pglite',
+    pglite,
     async close() {
       try {
         await db.destroy(); // closes PGlite, which checkpoints the WAL
