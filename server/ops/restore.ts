@@ -276,7 +276,18 @@ class TableLoad {
       for (let bytes = 0; n < this.batch.length && n < BATCH_ROWS && bytes < BATCH_BYTES; n++) bytes += this.batch[n]!.line.length;
       const rows = this.batch.splice(0, n);
       await sql`insert into ${sql.id(this.schema, this.table.name)} (${sql.join(cols.map((c) => sql.id(c.name)))}) ${overriding}
-        select ${casts} from jsonb_array_elements(${`[${rows.map((r) => r.line).join(',')}]`}::jsonb) as e(r)`.execute(this.trx);
+        select ${casts} from jsonb_array_elements(${`[${rows.map((r) => r.line).join(',')}]`}::jsonb) as e(r)`
+        .execute(this.trx)
+        .catch((err: unknown) => {
+          // Values our own backup wrote always fit the schema it records; a value the database refuses
+          // (class 22 data exception, 23 constraint) comes from a damaged file whose gzip checksum
+          // (at its end) and table checksums (in the trailer) are still ahead.
+          const code = String((err as { code?: unknown }).code ?? '');
+          if (code.startsWith('22') || code.startsWith('23')) {
+            throw new BackupFileError(`the backup file is corrupt: table ${this.table.name} holds a value the database refuses (${(err as Error).message})`);
+          }
+          throw err;
+        });
       this.restored += rows.length;
       this.onProgress?.({ phase: 'restore', table: this.table.name, rows: this.restored + this.skipped, tableRows: this.expectedRows });
     }
