@@ -1,42 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from './server.ts';
-import { hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
 
 describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  /** A fresh browser context (own cookies, own localStorage) per scenario. */
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) errors.push(msg.text());
-    });
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
+  const suite = browserSuite({ viewport: { width: 1360, height: 860 }, failOnCspErrors: true });
+  const { withPage } = suite;
 
   const navVisible = (page: Page, id: string) => page.getByTestId(`nav-${id}`).isVisible();
 
   it('redirects a visitor to /login', async () => {
     await withPage(async (page) => {
-      await page.goto(`${server.baseUrl}/org/units`);
+      await page.goto(`${suite.server.baseUrl}/org/units`);
       await page.waitForURL('**/login');
       await page.getByTestId('login-form').waitFor();
     });
@@ -45,7 +19,7 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
   for (const role of ['admin', 'designer', 'auditor', 'viewer'] as const) {
     it(`${role}: signs in and sees the navigation of the role`, async () => {
       await withPage(async (page) => {
-        await signIn(page, server.baseUrl, role);
+        await signIn(page, suite.server.baseUrl, role);
         await page.getByTestId('nav-units').waitFor();
         expect(new URL(page.url()).pathname).toBe('/');
         await page.getByTestId('count-units').getByText(/^\d+$/).waitFor();
@@ -60,7 +34,7 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
 
   it('switches the language to English and back', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       const units = page.getByTestId('nav-units');
       await units.waitFor();
       expect(await units.innerText()).toContain('组织单位');
@@ -78,7 +52,7 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
 
   it('refuses a wrong password with the translated message', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'viewer', 'wrong-password-1');
+      await signIn(page, suite.server.baseUrl, 'viewer', 'wrong-password-1');
       const error = page.getByTestId('login-error');
       await error.waitFor();
       expect(await error.innerText()).toContain('用户名或密码错误');
@@ -93,7 +67,7 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
 
   it('admin: creates a unit, is refused deleting a unit with positions, signs out', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'admin');
+      await signIn(page, suite.server.baseUrl, 'admin');
       await page.getByTestId('nav-units').click();
       const grid = page.getByTestId('units-grid');
       await grid.getByRole('cell', { name: 'ACC', exact: true }).waitFor();
@@ -119,14 +93,14 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
 
       await page.getByTestId('sign-out').click();
       await page.waitForURL('**/login');
-      await page.goto(`${server.baseUrl}/`);
+      await page.goto(`${suite.server.baseUrl}/`);
       await page.waitForURL('**/login');
     });
   });
 
   it('admin: every organisation and administration grid loads rows', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'admin');
+      await signIn(page, suite.server.baseUrl, 'admin');
       for (const area of ['positions', 'people', 'assignments', 'users'] as const) {
         await page.getByTestId(`nav-${area}`).click();
         await page.getByTestId(`${area}-grid`).getByTestId('grid-row').first().waitFor();
@@ -141,7 +115,7 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
 
   it('admin: the audit trail lists the sign-ins', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'admin');
+      await signIn(page, suite.server.baseUrl, 'admin');
       await page.getByTestId('nav-trail').click();
       const grid = page.getByTestId('trail-grid');
       await grid.getByRole('cell', { name: '登录', exact: true }).first().waitFor();
@@ -153,14 +127,14 @@ describe.skipIf(!hasChromium)('ControlBook in Chromium', () => {
 
   it('viewer: reads units without create or edit controls', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'viewer');
+      await signIn(page, suite.server.baseUrl, 'viewer');
       await page.getByTestId('nav-units').click();
       await page.getByTestId('units-grid').getByRole('cell', { name: 'ACC', exact: true }).waitFor();
       expect(await page.getByTestId('create-button').count()).toBe(0);
       expect(await page.getByTestId('row-edit').count()).toBe(0);
       expect(await page.getByTestId('row-delete').count()).toBe(0);
-      await page.goto(`${server.baseUrl}/admin/users`);
-      await page.waitForURL(`${server.baseUrl}/`);
+      await page.goto(`${suite.server.baseUrl}/admin/users`);
+      await page.waitForURL(`${suite.server.baseUrl}/`);
     });
   });
 });

@@ -1,35 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from '../../server/trpc/app-router.ts';
-import { CSRF_HEADER } from '../../shared/http.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { controlResultOf, scoredProcessIds, toScoringInput, type AuditDetail, type AuditTest } from '../../shared/audits.ts';
 import { computeScores, formatScore, type ControlResult } from '../../shared/scoring.ts';
-import { startServer, type TestServer } from './server.ts';
-import { DEMO_PASSWORD, hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
-
-type Api = ReturnType<typeof createTRPCClient<AppRouter>>;
-
-/** A tRPC client signed in as `username` (session cookie kept by hand). */
-async function apiAs(baseUrl: string, username: string): Promise<Api> {
-  let cookie = '';
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${baseUrl}/api/trpc`,
-        headers: () => ({ [CSRF_HEADER]: '1', ...(cookie ? { cookie } : {}) }),
-        fetch: async (url, init) => {
-          const res = await fetch(url, init);
-          const set = res.headers.getSetCookie();
-          if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
-          return res;
-        },
-      }),
-    ],
-  });
-  await client.auth.login.mutate({ username, password: DEMO_PASSWORD });
-  return client;
-}
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
+import { apiAs, type Api } from './api.ts';
 
 /** The company score the live panel must show: the shared roll-up over the audit with `changes` applied. */
 function expectedCompany(detail: AuditDetail, changes: Record<number, ControlResult>): string {
@@ -43,14 +17,13 @@ function expectedCompany(detail: AuditDetail, changes: Record<number, ControlRes
 }
 
 describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = browserSuite();
+  const { withPage } = suite;
   let auditor: Api;
   let auditId: number;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    auditor = await apiAs(server.baseUrl, 'auditor');
+    auditor = await apiAs(suite.server.baseUrl, 'auditor');
     // an audit in fieldwork: the demo's if it has one, else a small one on the published demo manual
     const existing = (await auditor.audits.list.query()).find((a) => a.status === 'fieldwork');
     if (existing) {
@@ -77,23 +50,6 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
     auditId = audit.id;
     await auditor.audits.setStatus.mutate({ auditId, status: 'fieldwork' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
 
   const companyScore = (page: Page) => page.getByTestId('live-company-score');
   async function expectCompany(page: Page, value: string) {
@@ -116,7 +72,7 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
     expect(afterB).not.toBe(afterA);
 
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'auditor');
+      await signIn(page, suite.server.baseUrl, 'auditor');
       await page.getByTestId('nav-audits').click();
       await page.getByTestId(`audit-link-${auditId}`).click();
       await page.getByTestId('controls-grid').waitFor();
@@ -166,12 +122,12 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
     const c = detail.controls.find((x) => x.id === test.controlId)!;
 
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'auditor');
+      await signIn(page, suite.server.baseUrl, 'auditor');
       await page.getByTestId('nav-audits').waitFor();
-      await page.goto(`${server.baseUrl}/audits/${auditId}`);
+      await page.goto(`${suite.server.baseUrl}/audits/${auditId}`);
       await page.getByTestId(`control-row-${c.number}`).click();
       // meanwhile the admin saves the same control (not applicable)
-      const admin = await apiAs(server.baseUrl, 'admin');
+      const admin = await apiAs(suite.server.baseUrl, 'admin');
       await admin.audits.saveTest.mutate({
         testId: test.id,
         expectedVersion: test.version,
@@ -201,9 +157,9 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
     const scores = await auditor.audits.scores.query({ auditId });
     const detail = await auditor.audits.get.query({ auditId });
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'auditor');
+      await signIn(page, suite.server.baseUrl, 'auditor');
       await page.getByTestId('nav-audits').waitFor();
-      await page.goto(`${server.baseUrl}/audits/${auditId}/signoff`);
+      await page.goto(`${suite.server.baseUrl}/audits/${auditId}/signoff`);
       await page.getByTestId('signoff-lead').waitFor();
       if (scores.signOffBlockers.length) {
         // controls still not tested block the lead's sign-off, listed by number
@@ -229,7 +185,7 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
 
   it('auditor: plans a new audit with the form and starts fieldwork', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'auditor');
+      await signIn(page, suite.server.baseUrl, 'auditor');
       await page.getByTestId('nav-audits').click();
       await page.getByTestId('create-button').click();
       const form = page.getByTestId('audit-form');
@@ -272,9 +228,9 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
       },
     });
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await page.getByTestId('nav-manuals').waitFor();
-      await page.goto(`${server.baseUrl}/manuals/${detail.audit.manualId}?node=${node.id}`);
+      await page.goto(`${suite.server.baseUrl}/manuals/${detail.audit.manualId}?node=${node.id}`);
       const proposals = page.getByTestId('node-proposals');
       await proposals.getByText('建议增加付款前的独立复核步骤').waitFor();
       await proposals.getByText(/重要缺陷/).waitFor();

@@ -1,32 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from './server.ts';
-import { hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
 
 describe.skipIf(!hasChromium)('Approval authority in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
+  const suite = browserSuite();
+  const { withPage } = suite;
 
   async function ask(page: Page, matter: RegExp, amount: string, date: string) {
     await page.getByTestId('who-matter').click();
@@ -38,7 +16,7 @@ describe.skipIf(!hasChromium)('Approval authority in Chromium', () => {
 
   it('viewer: who may approve a leave of 1 day, of 1.5 days, and a payment a delegate may approve', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'viewer');
+      await signIn(page, suite.server.baseUrl, 'viewer');
       await page.getByTestId('nav-authority').click();
       await page.getByTestId('matrix-grid').getByText('LEAVE').waitFor();
       await page.getByTestId('authority-tab-who').click();
@@ -73,9 +51,9 @@ describe.skipIf(!hasChromium)('Approval authority in Chromium', () => {
 
   it('auditor: the violations grid lists the demo violations and filters by kind', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'auditor');
+      await signIn(page, suite.server.baseUrl, 'auditor');
       await page.getByTestId('current-user').waitFor();
-      await page.goto(`${server.baseUrl}/authority/violations`);
+      await page.goto(`${suite.server.baseUrl}/authority/violations`);
       await page.getByTestId('violation-count-split_transaction').click();
       await expect.poll(async () => new Set(await page.getByTestId('violation-kind').allTextContents())).toEqual(new Set(['疑似拆分']));
       expect(await page.getByTestId('violations-grid').textContent()).toContain('超过 王芳 的权限上限 5,000 元');

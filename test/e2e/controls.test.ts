@@ -1,36 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startServer, type TestServer } from './server.ts';
-import { hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
 
 /** The demo's key control of 不相容岗位分离 and the general one beside it (same process). */
 const KEY_CONTROL = '出纳不得兼任稽核';
 const SHARED_CONTROL = '资金支付须经授权人审批';
 
 describe.skipIf(!hasChromium)('Control points in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
+  const suite = browserSuite({ viewport: { width: 1600, height: 1000 } });
+  const { withPage } = suite;
 
   async function openDemoTab(page: Page, tab: 'controls' | 'overlap' | 'lint' | 'outline') {
     await page.getByTestId('nav-manuals').click();
@@ -43,8 +21,8 @@ describe.skipIf(!hasChromium)('Control points in Chromium', () => {
   async function api(page: Page, path: string, input: unknown): Promise<unknown> {
     const query = path === 'controls.matrix';
     const res = query
-      ? await page.request.get(`${server.baseUrl}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { 'x-controlbook-csrf': '1' } })
-      : await page.request.post(`${server.baseUrl}/api/trpc/${path}`, { headers: { 'x-controlbook-csrf': '1' }, data: input });
+      ? await page.request.get(`${suite.server.baseUrl}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { 'x-controlbook-csrf': '1' } })
+      : await page.request.post(`${suite.server.baseUrl}/api/trpc/${path}`, { headers: { 'x-controlbook-csrf': '1' }, data: input });
     expect(res.status(), await res.text()).toBe(200);
     return ((await res.json()) as { result: { data: unknown } }).result.data;
   }
@@ -57,7 +35,7 @@ describe.skipIf(!hasChromium)('Control points in Chromium', () => {
 
   it('designer: edits a weight in the control matrix and sees the share and the lint follow, persisted', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openDemoTab(page, 'controls');
       const row = matrixRow(page, KEY_CONTROL);
       await row.waitFor();
@@ -111,7 +89,7 @@ describe.skipIf(!hasChromium)('Control points in Chromium', () => {
 
   it('designer: flips key/general inline, filters, groups by process and marks shared controls', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openDemoTab(page, 'controls');
       const row = matrixRow(page, KEY_CONTROL);
       await row.waitFor();
@@ -146,7 +124,7 @@ describe.skipIf(!hasChromium)('Control points in Chromium', () => {
 
   it('designer: an inline change the server refuses is rolled back with a message', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openDemoTab(page, 'controls');
       const row = matrixRow(page, 'Pre-numbered purchase requests');
       await row.waitFor();
@@ -162,7 +140,7 @@ describe.skipIf(!hasChromium)('Control points in Chromium', () => {
 
   it('designer: a shared control shows under each host in the outline; the panel edits and links it; lint opens nodes', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openDemoTab(page, 'outline');
       // the greyed "shared" row under the purchase payment step selects the real control
       const shared = page.locator('[data-testid^="outline-shared-"]').filter({ hasText: SHARED_CONTROL });
@@ -195,7 +173,7 @@ describe.skipIf(!hasChromium)('Control points in Chromium', () => {
 
   it('designer: the overlap report lists the shared control and merges a probable duplicate keeping its places', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openDemoTab(page, 'overlap');
       await page.getByTestId('overlap-shared').getByText(SHARED_CONTROL).first().waitFor();
 

@@ -1,32 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startServer, type TestServer } from './server.ts';
-import { hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
 
 describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
+  const suite = browserSuite();
+  const { withPage } = suite;
 
   /** The outline row whose title matches, and its number. */
   const row = (page: Page, title: string | RegExp): Locator =>
@@ -69,7 +47,7 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
 
   it('designer: opens the demo manual and sees the derived numbers', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openManual(page, 'ICM-DEMO');
       await expectNumber(page, /^资金活动/, '1');
       await expectNumber(page, /^采购业务/, '2');
@@ -87,7 +65,7 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
 
   it('designer: builds a manual with add, drag and drop, indent/outdent and delete', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await createManual(page, 'E2E-M', '端到端测试手册');
 
       await page.getByTestId('outline-add-first').click();
@@ -166,7 +144,7 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
 
   it('designer: imports a regulation text with a preview', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await createManual(page, 'E2E-IMP', '导入测试制度', 'regulation');
       await page.getByTestId('manual-tab-import').click();
       // text without any structure: said honestly, nothing to save
@@ -191,7 +169,7 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
 
   it('designer: diffs v1 against the draft, publishes, and views the document', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await openManual(page, 'ICM-DEMO');
       await page.getByTestId('manual-tab-versions').click();
       await page.getByTestId('versions-grid').getByTestId('grid-row').first().waitFor();
@@ -231,7 +209,7 @@ describe.skipIf(!hasChromium)('Manual outline editor in Chromium', () => {
 
   it('viewer: reads the tree without editing controls', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'viewer');
+      await signIn(page, suite.server.baseUrl, 'viewer');
       await openManual(page, 'ICM-DEMO');
       await expectNumber(page, /^资金活动/, '1');
       await page.getByTestId('outline-readonly').waitFor();

@@ -1,36 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from './server.ts';
-import { hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
 
 describe.skipIf(!hasChromium)('Segregation of duties in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
+  const suite = browserSuite();
+  const { withPage } = suite;
 
   it('filters conflicts from the matrix, shows the cashier’s acting overlap on the timeline and accepts it with a mitigation', async () => {
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await page.getByTestId('nav-sod').click();
       const grid = page.getByTestId('sod-conflicts-grid');
       await grid.getByTestId('grid-row').first().waitFor();

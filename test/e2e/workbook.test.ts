@@ -1,72 +1,28 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { createTRPCClient, httpLink } from '@trpc/client';
-import type { AppRouter } from '../../server/trpc/app-router.ts';
-import { CSRF_HEADER } from '../../shared/http.ts';
-import { startServer, type TestServer } from './server.ts';
-import { DEMO_PASSWORD, hasChromium, launchBrowser, screenshot, signIn } from './browser.ts';
-
-type Api = ReturnType<typeof createTRPCClient<AppRouter>>;
-
-async function apiAs(baseUrl: string, username: string): Promise<Api> {
-  let cookie = '';
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${baseUrl}/api/trpc`,
-        headers: () => ({ [CSRF_HEADER]: '1', ...(cookie ? { cookie } : {}) }),
-        fetch: async (url, init) => {
-          const res = await fetch(url, init);
-          const set = res.headers.getSetCookie();
-          if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
-          return res;
-        },
-      }),
-    ],
-  });
-  await client.auth.login.mutate({ username, password: DEMO_PASSWORD });
-  return client;
-}
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
+import { apiAs, type Api } from './api.ts';
 
 const text = (v: ExcelJS.CellValue) => (v && typeof v === 'object' && 'richText' in v ? v.richText.map((r) => r.text).join('') : v == null ? '' : String(v));
 
 describe.skipIf(!hasChromium)('Excel workbook and control matrix in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = browserSuite({ acceptDownloads: true });
+  const { withPage } = suite;
   let viewer: Api;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-e2e-xlsx-'));
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    viewer = await apiAs(server.baseUrl, 'viewer');
+    viewer = await apiAs(suite.server.baseUrl, 'viewer');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function withPage(fn: (page: Page) => Promise<void>) {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    try {
-      await fn(page);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
 
   it('management downloads the evaluation workbook from the audit page', async () => {
     const [audit] = await viewer.audits.list.query();
     const scores = await viewer.audits.scores.query({ auditId: audit!.id });
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'viewer');
+      await signIn(page, suite.server.baseUrl, 'viewer');
       await page.getByTestId('nav-audits').click();
       await page.getByTestId(`audit-link-${audit!.id}`).click();
       await page.getByTestId('workbook-download').click();
@@ -89,13 +45,13 @@ describe.skipIf(!hasChromium)('Excel workbook and control matrix in Chromium', (
   });
 
   it('a designer exports a manual’s control matrix and imports it into a new manual', async () => {
-    const designer = await apiAs(server.baseUrl, 'designer');
+    const designer = await apiAs(suite.server.baseUrl, 'designer');
     const source = (await designer.manual.list.query())[0]!;
     const target = await designer.manual.create.mutate({ code: 'E2E-RCM', title: 'Excel 导入的手册', numberingStyle: 'decimal' });
     await withPage(async (page) => {
-      await signIn(page, server.baseUrl, 'designer');
+      await signIn(page, suite.server.baseUrl, 'designer');
       await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-      await page.goto(`${server.baseUrl}/manuals/${source.id}/rcm-import`);
+      await page.goto(`${suite.server.baseUrl}/manuals/${source.id}/rcm-import`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rcm-export').click()]);
       const file = path.join(dir, 'rcm.xlsx');
       await download.saveAs(file);
@@ -103,7 +59,7 @@ describe.skipIf(!hasChromium)('Excel workbook and control matrix in Chromium', (
       await wb.xlsx.readFile(file);
       expect(text(wb.worksheets[0]!.getCell('A1').value)).toBe('编号');
 
-      await page.goto(`${server.baseUrl}/manuals/${target.id}`);
+      await page.goto(`${suite.server.baseUrl}/manuals/${target.id}`);
       await page.getByTestId('manual-tab-rcm-import').click();
       await page.locator('input[type=file]').setInputFiles(file);
       await page.getByTestId('rcm-file-name').getByText('rcm.xlsx', { exact: false }).waitFor();
