@@ -4,6 +4,7 @@ import {
   RuleIndex,
   addDays,
   buildMatrix,
+  conflictKey,
   conflictKindOfKey,
   controlConflicts,
   dutySets,
@@ -146,7 +147,9 @@ describe('people check', () => {
           validFrom: s.from,
           validTo: s.length == null ? null : addDays(s.from, s.length),
         }));
-        const fast = peopleConflicts(spans, DUTIES, allRules)
+        const found = peopleConflicts(spans, DUTIES, allRules);
+        for (const c of found) expect(c.key).toBe(conflictKey.people(c.ruleId, c.personId, c.assignments[0].positionId, c.assignments[1].positionId));
+        const fast = found
           .map((c) => `${c.ruleId}:${c.assignments.map((a) => a.id).sort((x, y) => x - y).join('-')}:${c.from}:${c.to}`)
           .sort();
         const slow: string[] = [];

@@ -203,6 +203,8 @@ interface Side {
 /** Active rules indexed by each side: duty → rules naming it, position → rules naming it. */
 export class RuleIndex {
   readonly byDuty = new Map<string, Side[]>();
+  /** duty → other duty → the rules between them, seen from the first duty */
+  readonly byDutyPair = new Map<string, Map<string, Side[]>>();
   readonly byPosition = new Map<number, Side[]>();
   readonly rules: SodRuleDef[];
 
@@ -212,11 +214,21 @@ export class RuleIndex {
       if (rule.kind === 'duty' && rule.dutyA != null && rule.dutyB != null) {
         push(this.byDuty, rule.dutyA, { rule, other: rule.dutyB, isA: true });
         push(this.byDuty, rule.dutyB, { rule, other: rule.dutyA, isA: false });
+        this.pairSides(rule.dutyA, rule.dutyB).push({ rule, other: rule.dutyB, isA: true });
+        this.pairSides(rule.dutyB, rule.dutyA).push({ rule, other: rule.dutyA, isA: false });
       } else if (rule.kind === 'position' && rule.positionA != null && rule.positionB != null) {
         push(this.byPosition, rule.positionA, { rule, other: rule.positionB, isA: true });
         push(this.byPosition, rule.positionB, { rule, other: rule.positionA, isA: false });
       }
     }
+  }
+
+  private pairSides(a: string, b: string): Side[] {
+    let inner = this.byDutyPair.get(a);
+    if (!inner) this.byDutyPair.set(a, (inner = new Map()));
+    let sides = inner.get(b);
+    if (!sides) inner.set(b, (sides = []));
+    return sides;
   }
 }
 
@@ -287,6 +299,13 @@ interface PairMatch {
   rule: SodRuleDef;
   /** true: the first position of the pair holds side A */
   firstIsA: boolean;
+  /** conflictKey.people in two pieces around the person id, built once per pair instead of per conflict */
+  keyHead: string;
+  keyTail: string;
+}
+
+function pairMatch(side: Side, x: number, y: number): PairMatch {
+  return { rule: side.rule, firstIsA: side.isA, keyHead: `people:${side.rule.id}:`, keyTail: `:${Math.min(x, y)}-${Math.max(x, y)}` };
 }
 
 /** Which active rules two different positions break together, cached per ordered pair. */
@@ -297,14 +316,16 @@ function pairMatcher(duties: ReadonlyMap<number, ReadonlySet<string>>, rules: Ru
     const dx = duties.get(x) ?? NONE;
     const dy = duties.get(y) ?? NONE;
     for (const d of dx) {
-      for (const side of rules.byDuty.get(d) ?? []) {
-        if (dy.has(side.other as string) && !matches.some((m) => m.rule === side.rule)) {
-          matches.push({ rule: side.rule, firstIsA: side.isA });
+      const withD = rules.byDutyPair.get(d);
+      if (!withD) continue;
+      for (const e of dy) {
+        for (const side of withD.get(e) ?? []) {
+          if (!matches.some((m) => m.rule === side.rule)) matches.push(pairMatch(side, x, y));
         }
       }
     }
     for (const side of rules.byPosition.get(x) ?? []) {
-      if (side.other === y) matches.push({ rule: side.rule, firstIsA: side.isA });
+      if (side.other === y) matches.push(pairMatch(side, x, y));
     }
     return matches;
   };
@@ -349,9 +370,11 @@ export function peopleConflicts<A extends AssignmentSpan>(
   const sorted = isSorted(assignments) ? assignments : [...assignments].sort(byPersonThenStart);
   const running: A[] = [];
   let person = NaN;
+  let personText = '';
   for (const cur of sorted) {
     if (cur.personId !== person) {
       person = cur.personId;
+      personText = String(person);
       running.length = 0;
     }
     // drop assignments that ended before this one starts; they cannot overlap anything later
@@ -363,7 +386,7 @@ export function peopleConflicts<A extends AssignmentSpan>(
       for (const m of match(prev.positionId, cur.positionId)) {
         out.push({
           kind: 'people',
-          key: conflictKey.people(m.rule.id, person, prev.positionId, cur.positionId),
+          key: m.keyHead + personText + m.keyTail, // = conflictKey.people(rule, person, prev, cur)
           ruleId: m.rule.id,
           personId: person,
           assignments: m.firstIsA ? [prev, cur] : [cur, prev],
@@ -561,6 +584,17 @@ export function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+const isoOfDayCache = new Map<number, string>();
+/** The ISO date of a day number (days since 1970-01-01); one shared string per day, as bulk loads repeat the same dates. */
+export function isoOfDay(day: number): string {
+  let iso = isoOfDayCache.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    if (isoOfDayCache.size < 100_000) isoOfDayCache.set(day, iso);
+  }
+  return iso;
 }
 
 /** Today in UTC as YYYY-MM-DD (the database session runs in UTC too). */

@@ -34,7 +34,7 @@ async function insertChunked<T extends Record<string, unknown>>(db: Db, table: s
   }
 }
 
-async function buildFixture(db: Db) {
+export async function buildFixture(db: Db) {
   const rand = prng(20261123);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const extra = Array.from({ length: EXTRA_DUTIES }, (_, i) => `bench_${String(i + 1).padStart(2, '0')}`);
@@ -106,7 +106,7 @@ async function buildFixture(db: Db) {
  * The same question in one SQL statement: per person, pairs of overlapping assignments (inclusive
  * dates, null = open) in different positions whose duties match an active rule, with the overlap.
  */
-function sqlJoin(db: Db) {
+export function sqlJoin(db: Db) {
   return sql<{ n: number }>`
     select a1.person_id, a1.id as first_id, a2.id as second_id, r.id as rule_id,
            greatest(a1.valid_from, a2.valid_from) as overlap_from,

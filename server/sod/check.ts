@@ -12,6 +12,7 @@ import {
   positionConflicts,
   todayIso,
   unitConflicts,
+  type ConflictAssignment,
   type ConflictKind,
   type ConflictPosition,
   type MitigationInfo,
@@ -84,11 +85,44 @@ interface Extras {
   people: Map<number, { name: string; employeeNo: string }>;
 }
 
+const NO_MITIGATION = { active: null, lapsed: null } as const;
+
+/** The API row of one raw conflict: names, overlap and mitigation status (one literal per row: this runs 20,000 times a check). */
 function shape(ctx: CheckContext, c: RawConflict, extras: Extras): SodConflict {
   const rule = c.ruleId == null ? null : (ctx.rules.get(c.ruleId) ?? null);
-  const { active, lapsed } = mitigationState(ctx.mitigations.get(c.key) ?? [], ctx.asOf);
-  const position = (id: number) => ctx.positions.get(id)!;
-  const row: SodConflict = {
+  const records = ctx.mitigations.size ? ctx.mitigations.get(c.key) : undefined;
+  const { active, lapsed } = records ? mitigationState(records, ctx.asOf) : NO_MITIGATION;
+  const positions = ctx.positions;
+  let dutyA = rule?.dutyA ?? null;
+  let dutyB = rule?.dutyB ?? null;
+  let involved: ConflictPosition[];
+  let unitId: number | null = null;
+  let unitName: string | null = null;
+  let person: { name: string; employeeNo: string } | undefined;
+  let assignments: ConflictAssignment[] = [];
+  let control: { title: string; manualId: number } | undefined;
+  switch (c.kind) {
+    case 'design_position':
+      involved = [positions.get(c.positionId)!];
+      break;
+    case 'design_unit':
+      unitId = c.unitId;
+      unitName = extras.unitNames.get(c.unitId) ?? null;
+      involved = [...new Set([...c.sideA, ...c.sideB])].map((id) => positions.get(id)!);
+      break;
+    case 'people':
+      person = extras.people.get(c.personId);
+      involved = [positions.get(c.assignments[0].positionId)!, positions.get(c.assignments[1].positionId)!];
+      assignments = c.assignments;
+      break;
+    case 'control':
+      control = extras.controls.get(c.controlId);
+      involved = [positions.get(c.positionId)!];
+      dutyA = c.duty;
+      dutyB = c.checkedDuty;
+      break;
+  }
+  return {
     key: c.key,
     kind: c.kind,
     ruleId: rule?.id ?? null,
@@ -96,64 +130,37 @@ function shape(ctx: CheckContext, c: RawConflict, extras: Extras): SodConflict {
     ruleKind: rule?.kind ?? null,
     scope: rule?.scope ?? null,
     risk: rule?.risk ?? 'high', // an owner checking the very duty it holds: no rule needed to see it
-    dutyA: rule?.dutyA ?? null,
-    dutyB: rule?.dutyB ?? null,
-    positions: [],
-    unitId: null,
-    unitName: null,
-    personId: null,
-    personName: null,
-    employeeNo: null,
-    assignments: [],
-    from: null,
-    to: null,
-    controlId: null,
-    controlTitle: null,
-    manualId: null,
+    dutyA,
+    dutyB,
+    positions: involved,
+    unitId,
+    unitName,
+    personId: c.kind === 'people' ? c.personId : null,
+    personName: person?.name ?? null,
+    employeeNo: person?.employeeNo ?? null,
+    assignments,
+    from: c.kind === 'people' ? c.from : null,
+    to: c.kind === 'people' ? c.to : null,
+    controlId: c.kind === 'control' ? c.controlId : null,
+    controlTitle: control?.title ?? null,
+    manualId: control?.manualId ?? null,
     status: active ? 'mitigated' : 'open',
     mitigation: mitigationInfo(active),
     lapsedMitigation: mitigationInfo(lapsed),
   };
-  switch (c.kind) {
-    case 'design_position':
-      row.positions = [position(c.positionId)];
-      break;
-    case 'design_unit':
-      row.unitId = c.unitId;
-      row.unitName = extras.unitNames.get(c.unitId) ?? null;
-      row.positions = [...new Set([...c.sideA, ...c.sideB])].map(position);
-      break;
-    case 'people': {
-      const [a, b] = c.assignments;
-      const person = extras.people.get(c.personId);
-      row.personId = c.personId;
-      row.personName = person?.name ?? null;
-      row.employeeNo = person?.employeeNo ?? null;
-      row.positions = [position(a.positionId), position(b.positionId)];
-      row.assignments = [a, b];
-      row.from = c.from;
-      row.to = c.to;
-      break;
-    }
-    case 'control': {
-      const control = extras.controls.get(c.controlId);
-      row.positions = [position(c.positionId)];
-      row.dutyA = c.duty;
-      row.dutyB = c.checkedDuty;
-      row.controlId = c.controlId;
-      row.controlTitle = control?.title ?? null;
-      row.manualId = control?.manualId ?? null;
-      break;
-    }
-  }
-  return row;
 }
 
 const RISK_RANK = Object.fromEntries(RISK_LEVELS.map((r, i) => [r, i])) as Record<RiskLevel, number>;
 const KIND_RANK: Record<ConflictKind, number> = { design_position: 0, design_unit: 1, people: 2, control: 3 };
-const rank = (c: SodConflict) => (RISK_LEVELS.length - RISK_RANK[c.risk]) * 4 + KIND_RANK[c.kind];
-/** Highest risk first, then by kind; a stable sort keeps each kind's own order (people by person, then time). */
-const byRiskThenKind = (a: SodConflict, b: SodConflict) => rank(a) - rank(b);
+/**
+ * Highest risk first, then by kind, each kind keeping its own order (people by person, then time):
+ * a stable bucket sort, linear in the tens of thousands of people conflicts.
+ */
+function byRiskThenKind(conflicts: readonly SodConflict[]): SodConflict[] {
+  const buckets: SodConflict[][] = Array.from({ length: RISK_LEVELS.length * 4 }, () => []);
+  for (const c of conflicts) buckets[(RISK_LEVELS.length - 1 - RISK_RANK[c.risk]) * 4 + KIND_RANK[c.kind]]!.push(c);
+  return buckets.flat();
+}
 
 /** Unit ids of `unitId` and everything under it. */
 async function unitScope(db: Executor, unitId: number): Promise<Set<number>> {
@@ -208,7 +215,7 @@ export async function checkConflicts(db: Executor, filter: SodCheckFilter = {}):
   for (const c of controls) extras.controls.set(c.controlId, { title: c.title, manualId: c.manualId });
   if (controls.length) raw.push(...controlConflicts(controls, ctx.duties, ctx.index));
   const shaped = raw.map((c) => shape(ctx, c, extras));
-  return { asOf, conflicts: filterConflicts(shaped, filter, scope).sort(byRiskThenKind) };
+  return { asOf, conflicts: byRiskThenKind(filterConflicts(shaped, filter, scope)) };
 }
 
 /** One conflict by its key, as the check sees it on `asOf`; null when there is no such conflict now. */
