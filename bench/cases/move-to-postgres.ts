@@ -21,7 +21,7 @@ const BATCH = 1_000;
  * organisation, rules and delegations, and 20,000 audit-trail rows — built by the other benches'
  * fixtures with multi-row inserts.
  */
-async function populate(database: Database): Promise<void> {
+export async function populate(database: Database): Promise<void> {
   await generateControlManual(database);
   await auditFixture(database.db, { controls: 20_000, processes: 500, units: 50, results: true });
   await generateAuthorityData(database);
@@ -84,7 +84,7 @@ async function naiveCopy(source: Db, target: Db): Promise<number> {
  * No snapshot isolation beyond PGlite's single connection, no checksums, no verification.
  * Returns the rows PostgreSQL reported as copied per table (psql's :ROW_COUNT after each COPY) and their sum.
  */
-async function copyRoundTrip(source: Database, targetUrl: string, schema: string): Promise<{ rows: number; perTable: Map<string, number> }> {
+export async function copyRoundTrip(source: Database, targetUrl: string, schema: string): Promise<{ rows: number; perTable: Map<string, number> }> {
   const pglite = source.pglite;
   if (!pglite) throw new Error('the COPY baseline needs a PGlite source');
   const { tables } = await readSchema(source.db);
@@ -269,8 +269,9 @@ export const moveToPostgresBench: BenchCase = {
           `copy_round_trip_ms=${copyMs.toFixed(0)} move_ms=${moveMs.toFixed(0)} naive_copy_ms=${naiveMs.toFixed(0)} ` +
           `naive_ratio=${(moveMs / naiveMs).toFixed(2)} rows=${rows} tables=${result.tables.length} ` +
           `backup_peak_rss_mb=${backupRss.toFixed(0)} restore_peak_rss_mb=${restoreRss.toFixed(0)} heap_cap_mb=${HEAP_CAP_MB} ` +
-          `source=pglite target=postgres; move = snapshot backup lines (JSON, sha256) streamed into restore ` +
-          `(one transaction, jsonb batches cast per column, sequences) + re-read verification; ratio baseline = bare COPY ` +
+          `source=pglite target=postgres; move = migrate target, keyset-paged COPY TO pages of one source snapshot streamed ` +
+          `into one COPY FROM STDIN per table (one target transaction, user triggers off, sequences) + per-table count and ` +
+          `digest computed by each database before commit; ratio baseline = bare COPY ` +
           `round trip (issue 8; pg_dump cannot read PGlite): PGlite COPY t TO '/dev/blob' per table piped into one psql -1 ` +
           `COPY t FROM STDIN into a migrated scratch schema (reference rows deleted, user triggers off), row counts checked, ` +
           `no checksums; naive = select * per table on the source + multi-row insert into another scratch schema; peak RSS = ` +

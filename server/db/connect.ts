@@ -55,11 +55,11 @@ async function openPglite(dataDir?: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize = 10, searchPath?: string): Promise<Database> {
+/** Connection settings every PostgreSQL connection of the app uses: UTC, the app's type parsers. */
+function postgresConfig(url: string, searchPath?: string): pg.ClientConfig {
   if (searchPath && !/^[a-z_][a-z0-9_]*$/.test(searchPath)) throw new Error(`invalid schema name: ${searchPath}`);
-  const pool = new pg.Pool({
+  return {
     connectionString: url,
-    max: poolSize,
     options: `-c TimeZone=UTC${searchPath ? ` -c search_path=${searchPath}` : ''}`,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -67,7 +67,31 @@ async function openPostgres(url: string, poolSize = 10, searchPath?: string): Pr
           ? typeParsers[oid]
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
-  });
+  };
+}
+
+/**
+ * One dedicated PostgreSQL connection, as a Kysely and as the pg client underneath, for work that
+ * needs both in one session (COPY … FROM STDIN inside a Kysely transaction).
+ */
+export async function openPostgresSession(url: string): Promise<{ db: Db; client: pg.Client; close(): Promise<void> }> {
+  const config = postgresConfig(url);
+  const client = new pg.Client(config);
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  client.on('error', () => {}); // a broken connection fails the query in flight, which reports it
+  // Kysely's pool: always this client; "release" keeps it open (Client and options serve query cancellation)
+  const session = Object.assign(client, { release() {} });
+  const pool = { Client: pg.Client, options: config, connect: async () => session, end: () => client.end() };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, client, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, poolSize = 10, searchPath?: string): Promise<Database> {
+  const pool = new pg.Pool({ ...postgresConfig(url, searchPath), max: poolSize });
   // An idle client can be cut off by the server (restart, DROP DATABASE … WITH (FORCE) racing a
   // pool.end()); pg then emits 'error' on the pool, which crashes the process if nobody listens.
   // The pool drops that client and opens a new one on the next query, so logging is enough.

@@ -103,7 +103,7 @@ export interface BackupTrailer {
 }
 
 export interface OpsProgress {
-  phase: 'backup' | 'restore' | 'verify';
+  phase: 'backup' | 'restore' | 'copy' | 'verify';
   table: string;
   /** rows of this table done so far */
   rows: number;
@@ -226,10 +226,11 @@ export async function schemaVersion(db: AnyTrx): Promise<string | null> {
 
 /** Session settings that make the text output of every type deterministic. Call inside a transaction. */
 export async function fixTextOutput(trx: AnyTrx): Promise<void> {
-  await sql`select set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true),
-                   set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true),
-                   set_config('bytea_output', 'hex', true)`.execute(trx);
+  await FIX_TEXT_OUTPUT.execute(trx);
 }
+export const FIX_TEXT_OUTPUT = sql`select set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true),
+                 set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true),
+                 set_config('bytea_output', 'hex', true)`;
 
 function decode(col: ColumnInfo, raw: unknown): Value {
   if (raw === null || raw === undefined) return null;
@@ -248,7 +249,8 @@ export function castValue(type: string, value: Value): RawBuilder<unknown> {
   return sql`cast(cast(${String(value)} as text) as ${sql.raw(type)})`;
 }
 
-function orderExpr(col: ColumnInfo): RawBuilder<unknown> {
+/** A key column in the order backups read rows: text in the "C" collation, the same on every server. */
+export function orderExpr(col: ColumnInfo): RawBuilder<unknown> {
   return col.collatable ? sql`${sql.id(col.name)} collate "C"` : sql`${sql.id(col.name)}`;
 }
 
@@ -353,7 +355,8 @@ export async function checksumTable(
 
 // ── backup ──────────────────────────────────────────────────────
 
-async function sequencesOf(trx: AnyTrx, schema: string, table: TableInfo): Promise<{ column: string; lastValue: number | null }[]> {
+/** The serial/identity sequences of a table's columns and the last value each handed out. */
+export async function sequencesOf(trx: AnyTrx, schema: string, table: TableInfo): Promise<{ column: string; lastValue: number | null }[]> {
   const out: { column: string; lastValue: number | null }[] = [];
   for (const c of table.columns) {
     const { rows } = await sql<{ seq: string | null; last: string | null }>`

@@ -14,7 +14,7 @@ function progressReporter(): { onProgress: OnProgress; done(): void } {
   let lastTable = '';
   let lastPrint = 0;
   let pendingLine = '';
-  const verbs = { backup: 'backing up', restore: 'restoring', verify: 'verifying' } as const;
+  const verbs = { backup: 'backing up', restore: 'restoring', copy: 'copying', verify: 'verifying' } as const;
   return {
     onProgress(p) {
       const line = `${verbs[p.phase]} ${p.table}: ${p.rows}/${p.tableRows} rows`;

@@ -311,7 +311,7 @@ class TableLoad {
 }
 
 /** Header tables matched to the target's tables; refuses any difference in tables or columns. */
-function matchSchema(header: BackupHeader, tables: TableInfo[]): Map<string, { table: TableInfo; columns: ColumnInfo[] }> {
+export function matchSchema(header: { tables: Pick<BackupHeader['tables'][number], 'name' | 'columns'>[] }, tables: TableInfo[]): Map<string, { table: TableInfo; columns: ColumnInfo[] }> {
   const target = new Map(tables.map((t) => [t.name, t]));
   const plan = new Map<string, { table: TableInfo; columns: ColumnInfo[] }>();
   for (const ht of header.tables) {
@@ -333,7 +333,7 @@ function matchSchema(header: BackupHeader, tables: TableInfo[]): Map<string, { t
 }
 
 /** Disable/enable the schema's own triggers (not the foreign-key ones) of every table; needs table ownership only. */
-async function setUserTriggers(trx: AnyTrx, schema: string, tables: TableInfo[], enabled: boolean): Promise<void> {
+export async function setUserTriggers(trx: AnyTrx, schema: string, tables: TableInfo[], enabled: boolean): Promise<void> {
   for (const t of tables) {
     await sql`alter table ${sql.id(schema, t.name)} ${sql.raw(enabled ? 'enable' : 'disable')} trigger user`.execute(trx);
   }
@@ -344,7 +344,7 @@ async function setUserTriggers(trx: AnyTrx, schema: string, tables: TableInfo[],
  * as the built-in duty categories; they share a transaction id with a kysely_migration row) don't
  * count: they are removed and come back from the backup, so the target ends up an exact copy.
  */
-async function requireEmpty(trx: AnyTrx, schema: string, tables: TableInfo[], replace: boolean): Promise<void> {
+export async function requireEmpty(trx: AnyTrx, schema: string, tables: TableInfo[], replace: boolean): Promise<void> {
   if (replace) {
     // children first; whatever fails later rolls this back too
     for (const t of foreignKeyOrder(tables.filter((x) => x.name !== MIGRATION_TABLE)).reverse()) {
@@ -370,7 +370,12 @@ async function requireEmpty(trx: AnyTrx, schema: string, tables: TableInfo[], re
   for (const t of seeded.reverse()) await sql`delete from ${sql.id(schema, t.name)}`.execute(trx);
 }
 
-async function resetSequences(trx: AnyTrx, schema: string, header: BackupHeader, plan: Map<string, { table: TableInfo }>) {
+export async function resetSequences(
+  trx: AnyTrx,
+  schema: string,
+  header: { tables: Pick<BackupHeader['tables'][number], 'name' | 'sequences'>[] },
+  plan: Map<string, { table: TableInfo }>,
+) {
   for (const ht of header.tables) {
     const { table } = plan.get(ht.name)!;
     for (const c of table.columns) {

@@ -297,35 +297,112 @@ describeApi('backup and restore', (env) => {
   });
 });
 
+/** An empty database on the PostgreSQL server, for a move to land in. */
+async function scratchPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const url = new URL(process.env.DATABASE_URL!);
+  const name = `cb_move_${randomBytes(5).toString('hex')}`;
+  const admin = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
+  await sql`create database ${sql.id(name)}`.execute(admin.db);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await admin.close();
+  }
+}
+
+async function withDb<T>(url: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+  try {
+    return await fn(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
 describe('move-to-postgres', () => {
-  it.runIf(!!process.env.DATABASE_URL)('copies a populated PGlite database into an empty PostgreSQL database, then refuses a second move', async () => {
+  const withPostgres = it.runIf(!!process.env.DATABASE_URL);
+
+  withPostgres('copies a populated PGlite database into an empty PostgreSQL database, then refuses a second move', async () => {
     const source = await openDatabase({ kind: 'pglite' });
-    const url = new URL(process.env.DATABASE_URL!);
-    const name = `cb_move_${randomBytes(5).toString('hex')}`;
-    const admin = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
-    await sql`create database ${sql.id(name)}`.execute(admin.db);
-    url.pathname = `/${name}`;
     try {
       await migrateToLatest(source.db);
       await seedDemo(source.db);
       await addTrickyRows(source.db);
-      const lines: string[] = [];
-      const result = await moveToPostgres(source, url.toString(), (l) => lines.push(l));
-      expect(result.tables.every((t) => t.equal)).toBe(true);
-      expect(result.tables.find((t) => t.name === 'org_unit')!.sourceRows).toBeGreaterThan(5);
-      expect(lines.some((l) => /^org_unit\s+\d+\s+\d+\s+✓$/.test(l))).toBe(true);
-
-      const target = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 1 });
-      try {
-        expect(withoutMigrations(await checksumTables(target.db))).toEqual(withoutMigrations(await checksumTables(source.db)));
-      } finally {
-        await target.close();
-      }
-      await expect(moveToPostgres(source, url.toString(), () => {})).rejects.toThrow(/not empty: table \w+ has rows/);
+      await scratchPostgres(async (url) => {
+        const lines: string[] = [];
+        const result = await moveToPostgres(source, url, (l) => lines.push(l));
+        expect(result.tables.every((t) => t.equal)).toBe(true);
+        expect(result.tables.find((t) => t.name === 'org_unit')!.sourceRows).toBeGreaterThan(5);
+        expect(lines.some((l) => /^org_unit\s+\d+\s+\d+\s+✓ [0-9a-f]{12}$/.test(l))).toBe(true);
+        // the target as its own reader sees it, row for row
+        await withDb(url, async (db) => expect(withoutMigrations(await checksumTables(db))).toEqual(withoutMigrations(await checksumTables(source.db))));
+        await expect(moveToPostgres(source, url, () => {})).rejects.toThrow(/not empty: table \w+ has rows/);
+      });
     } finally {
       await source.close();
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
-      await admin.close();
+    }
+  });
+
+  withPostgres('moves tables without a primary key, text keys over many pages, child-first chains, identity and generated columns', async () => {
+    const source = await openDatabase({ kind: 'pglite' });
+    const ddl = async (d: Db) => {
+      await sql`create table extra_tree (code varchar(20) primary key, parent varchar(20) references extra_tree (code), note text)`.execute(d);
+      await sql`create table extra_nopk (a integer, b text, c jsonb)`.execute(d);
+      await sql`create table extra_ident (id integer generated always as identity primary key, v text not null,
+                  doubled integer generated always as (length(v) * 2) stored)`.execute(d);
+    };
+    try {
+      await migrateToLatest(source.db);
+      await ddl(source.db);
+      // every child sorts before its parent, and pages are cut inside the chain; mixed-case keys test the "C" order
+      await sql`insert into extra_tree (code, parent, note)
+        select 'n' || lpad(i::text, 5, '0'), case when i < 4500 then 'n' || lpad((i + 1)::text, 5, '0') end, repeat('x', i % 300)
+          from generate_series(1, 4500) i`.execute(source.db);
+      await sql`insert into extra_tree (code, parent, note) values ('B', null, 'upper'), ('a', 'B', e'tab\there'), ('_', 'a', null), ('Ä', 'a', 'umlaut')`.execute(source.db);
+      await sql`insert into extra_nopk (a, b, c)
+        select i % 7, case when i % 5 = 0 then null else 'v' || (i % 11) end, jsonb_build_object('i', i % 3)
+          from generate_series(1, 4500) i`.execute(source.db);
+      await sql`insert into extra_ident (v) select repeat('x', i % 9 + 1) from generate_series(1, 30) i`.execute(source.db);
+      await sql`delete from extra_ident where id > 25`.execute(source.db);
+      await scratchPostgres(async (url) => {
+        await withDb(url, ddl);
+        const result = await moveToPostgres(source, url, () => {});
+        expect(result.tables.find((t) => t.name === 'extra_tree')).toMatchObject({ sourceRows: 4504, targetRows: 4504, equal: true });
+        await withDb(url, async (db) => {
+          for (const t of ['extra_tree', 'extra_nopk', 'extra_ident']) expect(await allRows(db, t), t).toEqual(await allRows(source.db, t));
+          const next = await sql<{ id: number }>`insert into extra_ident (v) values ('new') returning id`.execute(db);
+          expect(next.rows[0]!.id).toBe(31); // past the deleted ids too
+        });
+      });
+    } finally {
+      await source.close();
+    }
+  });
+
+  withPostgres('leaves the target empty when a row cannot be copied', async () => {
+    const source = await openDatabase({ kind: 'pglite' });
+    try {
+      await migrateToLatest(source.db);
+      await seedDemo(source.db);
+      await addTrickyRows(source.db); // a person without an email
+      await scratchPostgres(async (url) => {
+        await withDb(url, async (db) => {
+          await migrateToLatest(db);
+          await sql`alter table person add constraint person_needs_email check (email is not null)`.execute(db);
+        });
+        await expect(moveToPostgres(source, url, () => {})).rejects.toThrow(/person_needs_email/);
+        await withDb(url, async (db) => {
+          // nothing of the half-done copy stayed, not even the tables copied before person
+          expect(await db.selectFrom('org_unit').select('id').execute()).toEqual([]);
+          expect(await db.selectFrom('person').select('id').execute()).toEqual([]);
+          // the built-in reference rows the migrations made are back as they were
+          expect((await db.selectFrom('duty_category').select('code').execute()).length).toBeGreaterThan(0);
+        });
+      });
+    } finally {
+      await source.close();
     }
   });
 });
