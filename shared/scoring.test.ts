@@ -5,6 +5,7 @@ import {
   NOT_OPERATED,
   NOT_TESTED,
   ScoringError,
+  SortedResults,
   applyResultChange,
   checkTest,
   computeScores,
@@ -522,5 +523,47 @@ describe('incremental updates', () => {
     expect(readScore(state, { level: 'unit', id: 99 })).toBeNull();
     expect(scoringError(() => applyResultChange(state, 42, tested(1))).key).toBe('errors.scoring.resultOutsideScope');
     expect(scoringError(() => applyResultChange(state, 1, tested(2))).key).toBe('errors.scoring.controlResultOutOfRange');
+  });
+});
+
+describe('SortedResults', () => {
+  const ok = tested(1);
+  const half = tested(0.5);
+  it('merges per-result groups into one ascending list and reads like a Map', () => {
+    const r = SortedResults.fromGroups([
+      { result: ok, ids: [2, 7, 9] },
+      { result: NOT_TESTED, ids: [1, 8] },
+      { result: half, ids: [3] },
+    ]);
+    expect([...r.keys()]).toEqual([1, 2, 3, 7, 8, 9]);
+    expect(r.size).toBe(6);
+    expect(r.get(3)).toBe(half);
+    expect(r.get(8)).toBe(NOT_TESTED);
+    expect(r.get(4)).toBeUndefined();
+    expect(r.has(9)).toBe(true);
+    expect([...r].slice(0, 2)).toEqual([
+      [1, NOT_TESTED],
+      [2, ok],
+    ]);
+  });
+
+  it('sorts sparse ids too (the path for ids far apart)', () => {
+    const r = SortedResults.fromGroups([
+      { result: ok, ids: [4_000_000_000, 7] },
+      { result: half, ids: [900_000, 3] },
+    ]);
+    expect([...r.keys()]).toEqual([3, 7, 900_000, 4_000_000_000]);
+    expect(r.get(900_000)).toBe(half);
+    expect(r.get(4_000_000_000)).toBe(ok);
+  });
+
+  it('refuses a control listed in two groups, dense or sparse', () => {
+    expect(() => SortedResults.fromGroups([{ result: ok, ids: [1, 2] }, { result: half, ids: [2] }])).toThrow(/control 2 is listed twice/);
+    expect(() => SortedResults.fromGroups([{ result: ok, ids: [1, 5e9] }, { result: half, ids: [5e9] }])).toThrow(/control 5000000000 is listed twice/);
+  });
+
+  it('refuses a result for a control outside the scope, naming it', () => {
+    const controls: ScoringControlInput[] = [{ id: 1, weight: 1, isKey: false, element: 'control_activities', stepIds: [], processIds: [10], unitId: null }];
+    expect(() => computeScores({ controls, results: SortedResults.fromGroups([{ result: ok, ids: [1, 5] }]), baseDate: BASE })).toThrow(ScoringError);
   });
 });

@@ -21,3 +21,4 @@ export * from './scoring/rollup-types.ts';
 export * from './scoring/rollup.ts';
 export * from './scoring/format.ts';
 export { ExactSum } from './scoring/exact-sum.ts';
+export { SortedResults } from './scoring/sorted-results.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import type { Audit, AuditEvidence, AuditFinding, AuditTest } from '../../shared/audits.ts';
-import type { ControlResult, SampleSizeTable } from '../../shared/scoring.ts';
+import { SortedResults, type ControlResult, type SampleSizeTable } from '../../shared/scoring.ts';
 
 /** Audit reads. Each function is one query; callers assemble payloads from a few of them. */
 
@@ -141,40 +141,37 @@ const NOT_OPERATED: ControlResult = Object.freeze({ state: 'not_operated' });
 const NOT_TESTED: ControlResult = Object.freeze({ state: 'not_tested' });
 
 /**
- * Every stored result of an audit by control id — only what the roll-up needs. Sent as one text
- * value ("<id><state letter><r>;…") and decoded in one pass: for 20,000 tests this is several
- * times cheaper than one row object per test, on both drivers.
+ * Every stored result of an audit by control id — only what the roll-up needs. One row per
+ * distinct result (state and r; a handful per audit) with its control ids as one text value,
+ * sorted into SortedResults: for 20,000 tests this is several times cheaper than a
+ * row object per test and a Map, on both drivers, and every control with the same result shares
+ * one (immutable) result object.
  */
-function testedOf(cache: Map<string, ControlResult>, r: string): ControlResult {
-  let result = cache.get(r);
-  if (!result) cache.set(r, (result = { state: 'tested', r: Number(r) }));
-  return result;
+export async function resultsOfAudit(db: Executor, auditId: number): Promise<SortedResults> {
+  const { rows } = await sql<{ state: string; r: string | null; ids: string }>`
+    select state, r::text as r, string_agg(control_id::text, ',') as ids
+    from audit_test where audit_id = ${auditId}
+    group by state, r`.execute(db);
+  return SortedResults.fromGroups(
+    rows.map(({ state, r, ids }) => ({
+      result: state === 'tested' ? { state: 'tested', r: Number(r) } : state === 'not_applicable' ? NOT_APPLICABLE : state === 'not_operated' ? NOT_OPERATED : NOT_TESTED,
+      ids: parseIds(ids),
+    })),
+  );
 }
 
-export async function resultsOfAudit(db: Executor, auditId: number): Promise<Map<number, ControlResult>> {
-  const { rows } = await sql<{ packed: string | null }>`
-    select string_agg(control_id::text
-             || case state when 'tested' then 't' when 'not_applicable' then 'a' when 'not_operated' then 'o' else 'n' end
-             || coalesce(r::text, ''), ';') as packed
-    from audit_test where audit_id = ${auditId}`.execute(db);
-  const packed = rows[0]?.packed ?? '';
-  const results = new Map<number, ControlResult>();
-  // results are immutable values: one object per distinct r, not one per control
-  const tested = new Map<string, ControlResult>();
-  for (let pos = 0; pos < packed.length; ) {
-    let end = packed.indexOf(';', pos);
-    if (end < 0) end = packed.length;
-    let id = 0;
-    let k = pos;
-    for (let c = packed.charCodeAt(k); c >= 48 && c <= 57; c = packed.charCodeAt(++k)) id = id * 10 + (c - 48);
-    const code = packed[k];
-    results.set(
-      id,
-      code === 't' ? testedOf(tested, packed.slice(k + 1, end)) : code === 'a' ? NOT_APPLICABLE : code === 'o' ? NOT_OPERATED : NOT_TESTED,
-    );
-    pos = end + 1;
+/** "12,345,6789" → [12, 345, 6789] in one pass, no substrings. */
+function parseIds(text: string): number[] {
+  const out: number[] = [];
+  let id = 0;
+  for (let k = 0; k <= text.length; k++) {
+    const c = k < text.length ? text.charCodeAt(k) : 44;
+    if (c === 44) {
+      out.push(id);
+      id = 0;
+    } else id = id * 10 + (c - 48);
   }
-  return results;
+  return out;
 }
 
 export async function evidenceOfAudit(db: Executor, auditId: number): Promise<Map<number, AuditEvidence[]>> {

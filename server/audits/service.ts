@@ -15,6 +15,7 @@ import {
   type ControlTest,
   type SampleSizeTable,
   type ControlResult,
+  type SortedResults,
   type ScoreReport,
   type ScoringControlInput,
 } from '../../shared/scoring.ts';
@@ -612,14 +613,14 @@ async function scoresOf(db: Executor, audit: q.AuditHead): Promise<ScoreReport> 
   }
 }
 
-const scoringControlCache = new WeakMap<VersionModel, Map<string, { ids: Set<number>; controls: ScoringControlInput[] }>>();
+const scoringControlCache = new WeakMap<VersionModel, Map<string, { ids: number[]; controls: ScoringControlInput[] }>>();
 
 /**
  * The roll-up's control list of an audit. Its test rows were created from controlsInScope of the
  * same (immutable) version and scope, so the list is built once per version and scope and reused;
  * if the stored rows ever differ from it (e.g. hand-made data) it is built from the rows instead.
  */
-function scoringControls(model: VersionModel, audit: Pick<q.AuditHead, 'scopeProcessIds' | 'scopeUnitIds'>, results: ReadonlyMap<number, ControlResult>): ScoringControlInput[] {
+function scoringControls(model: VersionModel, audit: Pick<q.AuditHead, 'scopeProcessIds' | 'scopeUnitIds'>, results: SortedResults): ScoringControlInput[] {
   const toInput = (c: ModelControl): ScoringControlInput => ({
     id: c.id,
     weight: c.attrs.weight,
@@ -635,14 +636,12 @@ function scoringControls(model: VersionModel, audit: Pick<q.AuditHead, 'scopePro
   let entry = byScope.get(key);
   if (!entry) {
     const controls = controlsInScope(model, audit.scopeProcessIds, audit.scopeUnitIds).map(toInput);
-    entry = { ids: new Set(controls.map((c) => c.id)), controls };
+    entry = { ids: controls.map((c) => c.id).sort((a, b) => a - b), controls };
     byScope.set(key, entry);
   }
-  if (results.size === entry.controls.length) {
-    let same = true;
-    for (const id of results.keys()) if (!entry.ids.has(id)) same = false;
-    if (same) return entry.controls;
-  }
+  // both ascending: the same ids position by position
+  const { ids } = entry;
+  if (results.ids.length === ids.length && results.ids.every((id, i) => id === ids[i])) return entry.controls;
   return [...results.keys()].flatMap((id) => {
     const c = model.controlById.get(id);
     return c ? [toInput(c)] : [];

@@ -1,6 +1,7 @@
 import { ExactSum } from './exact-sum.ts';
 import { fail } from './errors.ts';
 import { isValidR, type ControlResult } from './result.ts';
+import { SortedResults } from './sorted-results.ts';
 import type { ConclusionReason, ScoreRef, ScoreReport, ScoringControlInput, ScoringFinding, ScoringInput, SetScore } from './rollup-types.ts';
 import { ELEMENTS, FINDING_CAPS, FINDING_DEDUCTIONS, FINDING_SEVERITIES, RESULT_STATES, type ControlElement } from './vocabulary.ts';
 
@@ -17,9 +18,13 @@ class Accumulator {
   key = 0;
   tested = 0;
   effective = 0;
-  readonly notTested = new Set<number>();
-  readonly notOperated = new Set<number>();
-  readonly notApplicable = new Set<number>();
+  /**
+   * Control ids per untested state, made on first use: most sets have none, and three empty Sets
+   * for each of thousands of steps were most of a roll-up's allocation.
+   */
+  notTested: Set<number> | null = null;
+  notOperated: Set<number> | null = null;
+  notApplicable: Set<number> | null = null;
   deductions = 0;
   cap: number | null = null;
   readonly deducting: number[] = [];
@@ -91,6 +96,12 @@ function checkResult(controlId: number, result: ControlResult): void {
   if (result.state === 'tested' && !isValidR(result.r)) fail('errors.scoring.controlResultOutOfRange', { control: controlId, value: String(result.r) });
 }
 
+function mark(ids: Set<number> | null, id: number, sign: 1 | -1): Set<number> | null {
+  if (sign > 0) (ids ??= new Set()).add(id);
+  else ids?.delete(id);
+  return ids;
+}
+
 /** Add (sign 1) or remove (sign −1) one control's result from a set. */
 function contribute(acc: Accumulator, c: ControlEntry, result: ControlResult, sign: 1 | -1): void {
   switch (result.state) {
@@ -103,11 +114,11 @@ function contribute(acc: Accumulator, c: ControlEntry, result: ControlResult, si
       return;
     }
     case 'not_applicable':
-      return void (sign > 0 ? acc.notApplicable.add(c.id) : acc.notApplicable.delete(c.id));
+      return void (acc.notApplicable = mark(acc.notApplicable, c.id, sign));
     case 'not_operated':
-      return void (sign > 0 ? acc.notOperated.add(c.id) : acc.notOperated.delete(c.id));
+      return void (acc.notOperated = mark(acc.notOperated, c.id, sign));
     case 'not_tested':
-      return void (sign > 0 ? acc.notTested.add(c.id) : acc.notTested.delete(c.id));
+      return void (acc.notTested = mark(acc.notTested, c.id, sign));
   }
 }
 
@@ -237,7 +248,17 @@ export function createScoreState(input: ScoringInput): ScoreState {
     checkResult(id, result);
     results[i] = result;
   };
-  if (input.results instanceof Map) input.results.forEach((r, id) => setResult(id, r)); // no [id, r] array per entry
+  if (input.results instanceof SortedResults) {
+    // both ascending by id: walk them side by side
+    const { ids: resultIds, results: byPosition } = input.results;
+    for (let j = 0, i = 0; j < resultIds.length; j++) {
+      const id = resultIds[j]!;
+      while (i < ids.length && ids[i]! < id) i++;
+      if (ids[i] !== id) fail('errors.scoring.resultOutsideScope', { control: id });
+      checkResult(id, byPosition[j]!);
+      results[i] = byPosition[j]!;
+    }
+  } else if (input.results instanceof Map) input.results.forEach((r, id) => setResult(id, r)); // no [id, r] array per entry
   else for (const key of Object.keys(input.results)) setResult(Number(key), (input.results as Record<number, ControlResult>)[Number(key)]!);
 
   const steps = new Map<number, Accumulator>();
@@ -256,11 +277,28 @@ export function createScoreState(input: ScoringInput): ScoreState {
   for (let i = 0; i < controls.length; i++) {
     const c = controls[i]!;
     const result = results[i]!;
-    for (const s of c.slots) {
-      const acc = slots[s]!;
-      acc.controls++;
-      if (c.isKey) acc.key++;
-      contribute(acc, c, result, 1);
+    const key = c.isKey ? 1 : 0;
+    if (result.state === 'tested') {
+      // contribute() for a tested result, its products computed once rather than once per set
+      const { weight } = c;
+      const wr = weight * result.r;
+      const effective = result.r === 1 ? 1 : 0;
+      for (const s of c.slots) {
+        const acc = slots[s]!;
+        acc.controls++;
+        acc.key += key;
+        acc.weighted.add(wr);
+        acc.denominator.add(weight);
+        acc.tested++;
+        acc.effective += effective;
+      }
+    } else {
+      for (const s of c.slots) {
+        const acc = slots[s]!;
+        acc.controls++;
+        acc.key += key;
+        contribute(acc, c, result, 1);
+      }
     }
   }
 
@@ -308,7 +346,7 @@ export function createScoreState(input: ScoringInput): ScoreState {
   return { baseDate, list, results, slots, steps, processes, units, elements, company, conclusion: { effective: reasons.length === 0, reasons } };
 }
 
-const ascending = (ids: Set<number>) => [...ids].sort((a, b) => a - b);
+const ascending = (ids: Set<number> | null) => (ids ? [...ids].sort((a, b) => a - b) : []);
 
 /**
  * 100 · Σw·r / Σw (full precision) → minus deductions → min(cap) → floor at 0.
@@ -340,9 +378,9 @@ function scoreOf(acc: Accumulator): SetScore {
       tested: acc.tested,
       effective: acc.effective,
       deficient: acc.tested - acc.effective,
-      notApplicable: acc.notApplicable.size,
-      notOperated: acc.notOperated.size,
-      notTested: acc.notTested.size,
+      notApplicable: acc.notApplicable?.size ?? 0,
+      notOperated: acc.notOperated?.size ?? 0,
+      notTested: acc.notTested?.size ?? 0,
     },
     findings: { deducting: [...acc.deducting], capping: [...acc.capping] },
   };
@@ -386,7 +424,7 @@ export function reportScores(state: ScoreState): ScoreReport {
     units: record(state.units),
     elements: Object.fromEntries(ELEMENTS.map((e) => [e, scoreOf(state.elements.get(e)!)])) as Record<ControlElement, SetScore>,
     conclusion: { effective: state.conclusion.effective, reasons: [...state.conclusion.reasons] },
-    signOffBlockers: [...company.notTested],
+    signOffBlockers: company.notTested ? [...company.notTested] : [],
   };
 }
 
