@@ -1,12 +1,11 @@
 import { useMemo } from 'react';
-import { Badge, Button, Text } from '@mantine/core';
+import { Badge, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { inFieldwork, SEVERITY_COLORS, useInvalidateAudits, type AuditDetail, type AuditFinding } from './audit-data.ts';
 import { useAuditOutlet } from './AuditLayout.tsx';
@@ -42,7 +41,6 @@ export function FindingsPage() {
   const trpc = useTRPC();
   const detail = useAuditOutlet();
   const canWrite = useCan('audit.write') && inFieldwork(detail.audit.status);
-  const editor = useEditor<AuditFinding>();
   const invalidate = useInvalidateAudits();
   const remove = useMutation(
     trpc.audits.deleteFinding.mutationOptions({
@@ -93,42 +91,23 @@ export function FindingsPage() {
               </Text>
             ) : null,
         }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) => (
-                  <RowActions
-                    name={`${row.original.code} ${row.original.title}`}
-                    onEdit={() => editor.openEdit(row.original)}
-                    onDelete={() => remove.mutate({ findingId: row.original.id, expectedVersion: row.original.version })}
-                  />
-                ),
-              }),
-            ]
-          : []),
       ]),
-    [t, canWrite, attachmentLabel, editor.openEdit, remove.mutate],
+    [t, attachmentLabel],
   );
 
   return (
     <div>
-      <DataGrid
+      <CrudGrid
         testId="findings-grid"
         data={detail.findings}
         columns={columns}
         getRowId={(f) => String(f.id)}
-        toolbar={
-          canWrite && (
-            <Button onClick={editor.openCreate} data-testid="finding-create">
-              {t('auditPages.findings.create')}
-            </Button>
-          )
-        }
+        canWrite={canWrite}
+        createLabel="auditPages.findings.create"
+        rowName={(f) => `${f.code} ${f.title}`}
+        onDelete={(f) => remove.mutate({ findingId: f.id, expectedVersion: f.version })}
+        form={({ row, onClose }) => <FindingForm detail={detail} finding={row} onClose={onClose} />}
       />
-      {editor.state.mode === 'create' && <FindingForm detail={detail} onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <FindingForm detail={detail} finding={editor.state.row} onClose={editor.close} />}
     </div>
   );
 }

@@ -2,11 +2,10 @@ import { useMemo, useState } from 'react';
 import { Badge, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { today, useAmount, useInvalidateAuthority, type Delegation } from './authority-data.ts';
 import { DelegationForm } from './DelegationForm.tsx';
@@ -62,7 +61,6 @@ export function DelegationsPage() {
   const trpc = useTRPC();
   const canWrite = useCan('authority.write');
   const amount = useAmount();
-  const editor = useEditor<Delegation>();
   const [revoking, setRevoking] = useState<Delegation | null>(null);
   const list = useQuery(trpc.authority.delegations.list.queryOptions({}));
   const invalidate = useInvalidateAuthority();
@@ -99,45 +97,30 @@ export function DelegationsPage() {
         }),
         col.accessor('recordCount', { header: 'authorityUi.delegations.recordCount' }),
         col.accessor('note', { header: 'authorityUi.delegations.note' }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) => (
-                  <RowActions name={`#${row.original.id}`} onEdit={() => editor.openEdit(row.original)} onDelete={() => remove.mutate({ id: row.original.id })}>
-                    {!row.original.revokedAt && (
-                      <Button size="compact-xs" variant="light" color="orange" onClick={() => setRevoking(row.original)} data-testid="delegation-revoke">
-                        {t('authorityUi.delegations.revoke')}
-                      </Button>
-                    )}
-                  </RowActions>
-                ),
-              }),
-            ]
-          : []),
       ]),
-    [t, on, amount, canWrite, editor.openEdit, remove.mutate],
+    [t, on, amount],
   );
   const rows = list.data ?? NO_ROWS;
   return (
     <div>
-      <DataGrid
+      <CrudGrid
         testId="delegations-grid"
         data={rows}
         columns={columns}
         getRowId={(d) => String(d.id)}
         loading={list.isPending}
-        toolbar={
-          canWrite && (
-            <Button onClick={editor.openCreate} data-testid="create-button">
-              {t('common.create')}
+        canWrite={canWrite}
+        rowName={(d) => `#${d.id}`}
+        onDelete={(d) => remove.mutate({ id: d.id })}
+        rowExtras={(d) =>
+          !d.revokedAt && (
+            <Button size="compact-xs" variant="light" color="orange" onClick={() => setRevoking(d)} data-testid="delegation-revoke">
+              {t('authorityUi.delegations.revoke')}
             </Button>
           )
         }
+        form={({ row, onClose }) => <DelegationForm delegation={row} all={rows} onClose={onClose} />}
       />
-      {editor.state.mode === 'create' && <DelegationForm all={rows} onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <DelegationForm delegation={editor.state.row} all={rows} onClose={editor.close} />}
       {revoking && <RevokeModal delegation={revoking} onClose={() => setRevoking(null)} />}
     </div>
   );

@@ -3,12 +3,11 @@ import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatBand } from '../../../shared/authority.ts';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { YesNo } from '../../components/YesNo.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { today, useInvalidateAuthority, type Matter, type Rule } from './authority-data.ts';
 import { MatterForm } from './MatterForm.tsx';
@@ -46,7 +45,6 @@ export function MatrixPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const canWrite = useCan('authority.write');
-  const editor = useEditor<Matter>();
   const [asOf, setAsOf] = useState(today());
   const [bandsOf, setBandsOf] = useState<Matter | null>(null);
   const matters = useQuery(trpc.authority.matters.list.queryOptions());
@@ -94,46 +92,31 @@ export function MatrixPage() {
           },
         }),
         col.accessor('recordCount', { header: 'authorityUi.matters.recordCount' }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) => (
-                  <RowActions name={row.original.name} onEdit={() => editor.openEdit(row.original)} onDelete={() => remove.mutate({ id: row.original.id })}>
-                    <Button size="compact-xs" variant="light" color="grape" onClick={() => setBandsOf(row.original)} data-testid={`edit-bands-${row.original.code}`}>
-                      {t('authorityUi.matters.editBands')}
-                    </Button>
-                  </RowActions>
-                ),
-              }),
-            ]
-          : []),
       ]),
-    [t, asOf, bandsByMatter, canWrite, editor.openEdit, remove.mutate],
+    [t, asOf, bandsByMatter],
   );
 
   return (
     <div>
-      <DataGrid
+      <CrudGrid
         testId="matrix-grid"
         data={matters.data ?? NO_MATTERS}
         columns={columns}
         getRowId={(m) => String(m.id)}
         loading={matters.isPending}
+        canWrite={canWrite}
+        rowName={(m) => m.name}
+        onDelete={(m) => remove.mutate({ id: m.id })}
+        rowExtras={(m) => (
+          <Button size="compact-xs" variant="light" color="grape" onClick={() => setBandsOf(m)} data-testid={`edit-bands-${m.code}`}>
+            {t('authorityUi.matters.editBands')}
+          </Button>
+        )}
+        form={({ row, onClose }) => <MatterForm matter={row} onClose={onClose} />}
         toolbar={
-          <>
-            {canWrite && (
-              <Button onClick={editor.openCreate} data-testid="create-button">
-                {t('common.create')}
-              </Button>
-            )}
-            <TextInput type="date" aria-label={t('authorityUi.matrix.asOf')} leftSection={<Text size="xs">{t('authorityUi.matrix.asOf')}</Text>} leftSectionWidth={70} value={asOf} onChange={(e) => setAsOf(e.currentTarget.value)} data-testid="matrix-as-of" />
-          </>
+          <TextInput type="date" aria-label={t('authorityUi.matrix.asOf')} leftSection={<Text size="xs">{t('authorityUi.matrix.asOf')}</Text>} leftSectionWidth={70} value={asOf} onChange={(e) => setAsOf(e.currentTarget.value)} data-testid="matrix-as-of" />
         }
       />
-      {editor.state.mode === 'create' && <MatterForm onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <MatterForm matter={editor.state.row} onClose={editor.close} />}
       {bandsOf && <BandEditor matter={bandsOf} current={bandsByMatter.get(bandsOf.id) ?? []} onClose={() => setBandsOf(null)} />}
     </div>
   );

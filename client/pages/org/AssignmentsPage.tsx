@@ -1,13 +1,11 @@
 import { useMemo } from 'react';
-import { Button } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { useDeleteHandlers } from '../../lib/use-org-mutations.ts';
 import type { Assignment } from '../../lib/org-types.ts';
 import { AssignmentForm } from './AssignmentForm.tsx';
@@ -19,7 +17,6 @@ export function AssignmentsPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const canWrite = useCan('org.write');
-  const editor = useEditor<Assignment>();
   const assignments = useQuery(trpc.org.assignments.list.queryOptions({}));
   const remove = useMutation(trpc.org.assignments.delete.mutationOptions(useDeleteHandlers()));
 
@@ -36,44 +33,24 @@ export function AssignmentsPage() {
           header: 'assignments.validTo',
           cell: (info) => info.getValue() || t('assignments.openEnded'),
         }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) => (
-                  <RowActions
-                    name={`${row.original.personName} / ${row.original.positionName}`}
-                    onEdit={() => editor.openEdit(row.original)}
-                    onDelete={() => remove.mutate({ id: row.original.id })}
-                  />
-                ),
-              }),
-            ]
-          : []),
       ]),
-    [t, canWrite, editor.openEdit, remove.mutate],
+    [t],
   );
 
   return (
     <div>
       <PageTitle>{t('assignments.title')}</PageTitle>
-      <DataGrid
+      <CrudGrid
         testId="assignments-grid"
         data={assignments.data ?? NO_ASSIGNMENTS}
         columns={columns}
         getRowId={(a) => String(a.id)}
         loading={assignments.isPending}
-        toolbar={
-          canWrite && (
-            <Button onClick={editor.openCreate} data-testid="create-button">
-              {t('common.create')}
-            </Button>
-          )
-        }
+        canWrite={canWrite}
+        rowName={(a) => `${a.personName} / ${a.positionName}`}
+        onDelete={(a) => remove.mutate({ id: a.id })}
+        form={({ row, onClose }) => <AssignmentForm assignment={row} onClose={onClose} />}
       />
-      {editor.state.mode === 'create' && <AssignmentForm onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <AssignmentForm assignment={editor.state.row} onClose={editor.close} />}
     </div>
   );
 }

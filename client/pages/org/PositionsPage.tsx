@@ -1,13 +1,12 @@
 import { useMemo, useState } from 'react';
-import { Badge, Button, Group, Select } from '@mantine/core';
+import { Badge, Group, Select } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { useDuties } from '../../lib/duty-names.ts';
 import { useDeleteHandlers } from '../../lib/use-org-mutations.ts';
 import type { Position, Unit } from '../../lib/org-types.ts';
@@ -22,7 +21,6 @@ export function PositionsPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const canWrite = useCan('org.write');
-  const editor = useEditor<Position>();
   const [unitFilter, setUnitFilter] = useState<string | null>(null);
   const unitId = unitFilter ? Number(unitFilter) : undefined;
   const units = useQuery(trpc.org.units.list.queryOptions()).data ?? NO_UNITS;
@@ -51,58 +49,38 @@ export function PositionsPage() {
           ),
         }),
         col.accessor('currentHolders', { header: 'positions.currentHolders' }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) => (
-                  <RowActions
-                    name={row.original.name}
-                    onEdit={() => editor.openEdit(row.original)}
-                    onDelete={() => remove.mutate({ id: row.original.id })}
-                  />
-                ),
-              }),
-            ]
-          : []),
       ]),
     // nameOf changes with the language and the duty list
-    [canWrite, editor.openEdit, remove.mutate, nameOf],
+    [nameOf],
   );
 
   return (
     <div>
       <PageTitle>{t('positions.title')}</PageTitle>
-      <DataGrid
+      <CrudGrid
         testId="positions-grid"
         data={positions.data ?? NO_POSITIONS}
         columns={columns}
         getRowId={(p) => String(p.id)}
         loading={positions.isPending}
+        canWrite={canWrite}
+        rowName={(p) => p.name}
+        onDelete={(p) => remove.mutate({ id: p.id })}
+        form={({ row, onClose }) => <PositionForm position={row} units={units} defaultUnitId={unitId} onClose={onClose} />}
         toolbar={
-          <>
-            {canWrite && (
-              <Button onClick={editor.openCreate} data-testid="create-button">
-                {t('common.create')}
-              </Button>
-            )}
-            <Select
-              placeholder={t('positions.filterUnit')}
-              aria-label={t('positions.filterUnit')}
-              data={unitOptions(flattenUnits(units))}
-              value={unitFilter}
-              onChange={setUnitFilter}
-              clearable
-              searchable
-              w={260}
-              data-testid="filter-unit"
-            />
-          </>
+          <Select
+            placeholder={t('positions.filterUnit')}
+            aria-label={t('positions.filterUnit')}
+            data={unitOptions(flattenUnits(units))}
+            value={unitFilter}
+            onChange={setUnitFilter}
+            clearable
+            searchable
+            w={260}
+            data-testid="filter-unit"
+          />
         }
       />
-      {editor.state.mode === 'create' && <PositionForm units={units} defaultUnitId={unitId} onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <PositionForm position={editor.state.row} units={units} onClose={editor.close} />}
     </div>
   );
 }

@@ -1,28 +1,33 @@
-import { useMemo } from 'react';
-import { Button, Text, TextInput } from '@mantine/core';
+import { Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { FormModal } from '../../components/FormModal.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
 import { YesNo } from '../../components/YesNo.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { notifyError, notifySuccess, saveForm } from '../../lib/errors.ts';
 import { useInvalidateSod } from './use-sod.tsx';
 import type { SodDuty } from './sod-types.ts';
 
 const col = gridColumnHelper<SodDuty>();
 const NO_DUTIES: SodDuty[] = [];
+const COLUMNS = col.columns([
+  col.accessor('code', { header: 'sodPage.duties.code' }),
+  col.accessor('nameZh', { header: 'sodPage.duties.nameZh' }),
+  col.accessor('nameEn', { header: 'sodPage.duties.nameEn' }),
+  col.accessor('builtin', { header: 'sodPage.duties.builtin', cell: ({ row }) => <YesNo value={row.original.builtin} /> }),
+  col.accessor('positionCount', { header: 'sodPage.duties.positionCount' }),
+  col.accessor('ruleCount', { header: 'sodPage.duties.ruleCount' }),
+]);
 
 /** Duty categories: the six builtin ones, and custom ones administrators add, rename or delete. */
 export function DutiesPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const canWrite = useCan('org.write');
-  const editor = useEditor<SodDuty>();
   const invalidate = useInvalidateSod();
   const duties = useQuery(trpc.sod.duties.list.queryOptions());
   const remove = useMutation(
@@ -35,56 +40,23 @@ export function DutiesPage() {
     }),
   );
 
-  const columns = useMemo(
-    () =>
-      col.columns([
-        col.accessor('code', { header: 'sodPage.duties.code' }),
-        col.accessor('nameZh', { header: 'sodPage.duties.nameZh' }),
-        col.accessor('nameEn', { header: 'sodPage.duties.nameEn' }),
-        col.accessor('builtin', { header: 'sodPage.duties.builtin', cell: ({ row }) => <YesNo value={row.original.builtin} /> }),
-        col.accessor('positionCount', { header: 'sodPage.duties.positionCount' }),
-        col.accessor('ruleCount', { header: 'sodPage.duties.ruleCount' }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) =>
-                  row.original.builtin ? null : (
-                    <RowActions
-                      name={row.original.nameZh}
-                      onEdit={() => editor.openEdit(row.original)}
-                      onDelete={() => remove.mutate({ code: row.original.code })}
-                    />
-                  ),
-              }),
-            ]
-          : []),
-      ]),
-    [canWrite, editor.openEdit, remove.mutate],
-  );
-
   return (
     <div>
       <Text size="sm" c="dimmed" mb="sm">
         {t('sodPage.duties.hint')}
       </Text>
-      <DataGrid
+      <CrudGrid
         testId="sod-duties-grid"
         data={duties.data ?? NO_DUTIES}
-        columns={columns}
+        columns={COLUMNS}
         getRowId={(d) => d.code}
         loading={duties.isPending}
-        toolbar={
-          canWrite && (
-            <Button onClick={editor.openCreate} data-testid="create-button">
-              {t('common.create')}
-            </Button>
-          )
-        }
+        canWrite={canWrite}
+        rowName={(d) => d.nameZh}
+        readOnlyRow={(d) => d.builtin}
+        onDelete={(d) => remove.mutate({ code: d.code })}
+        form={({ row, onClose }) => <DutyForm duty={row} onClose={onClose} />}
       />
-      {editor.state.mode === 'create' && <DutyForm onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <DutyForm duty={editor.state.row} onClose={editor.close} />}
     </div>
   );
 }

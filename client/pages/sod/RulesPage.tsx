@@ -2,12 +2,11 @@ import { useMemo } from 'react';
 import { Badge, Button, Text, Tooltip } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
-import { RowActions } from '../../components/RowActions.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { YesNo } from '../../components/YesNo.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
-import { useEditor } from '../../lib/use-editor.ts';
 import { useDuties } from '../../lib/duty-names.ts';
 import { notifications } from '@mantine/notifications';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
@@ -23,7 +22,6 @@ export function RulesPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const canWrite = useCan('sod.write');
-  const editor = useEditor<SodRule>();
   const { nameOf } = useDuties();
   const invalidate = useInvalidateSod();
   const rules = useQuery(trpc.sod.rules.list.queryOptions());
@@ -77,48 +75,30 @@ export function RulesPage() {
         }),
         col.accessor('active', { header: 'sodPage.rules.active', cell: ({ row }) => <YesNo value={row.original.active} /> }),
         col.accessor('liveMitigations', { header: 'sodPage.rules.liveMitigations' }),
-        ...(canWrite
-          ? [
-              col.display({
-                id: 'actions',
-                header: 'common.actions',
-                cell: ({ row }) => (
-                  <RowActions
-                    name={row.original.code}
-                    onEdit={() => editor.openEdit(row.original)}
-                    onDelete={() => remove.mutate({ id: row.original.id })}
-                  />
-                ),
-              }),
-            ]
-          : []),
       ]),
-    [t, nameOf, canWrite, editor.openEdit, remove.mutate],
+    [t, nameOf],
   );
 
   return (
     <div>
-      <DataGrid
+      <CrudGrid
         testId="sod-rules-grid"
         data={rules.data ?? NO_RULES}
         columns={columns}
         getRowId={(r) => String(r.id)}
         loading={rules.isPending}
+        canWrite={canWrite}
+        rowName={(r) => r.code}
+        onDelete={(r) => remove.mutate({ id: r.id })}
+        form={({ row, onClose }) => <RuleForm rule={row} onClose={onClose} />}
         toolbar={
           canWrite && (
-            <>
-              <Button onClick={editor.openCreate} data-testid="create-button">
-                {t('common.create')}
-              </Button>
-              <Button variant="light" onClick={() => adopt.mutate()} loading={adopt.isPending} data-testid="adopt-defaults">
-                {t('sodPage.rules.adoptDefaults')}
-              </Button>
-            </>
+            <Button variant="light" onClick={() => adopt.mutate()} loading={adopt.isPending} data-testid="adopt-defaults">
+              {t('sodPage.rules.adoptDefaults')}
+            </Button>
           )
         }
       />
-      {editor.state.mode === 'create' && <RuleForm onClose={editor.close} />}
-      {editor.state.mode === 'edit' && <RuleForm rule={editor.state.row} onClose={editor.close} />}
     </div>
   );
 }
