@@ -1,6 +1,7 @@
-import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type ReactNode, type Ref, type RefObject } from 'react';
 import { Button, Checkbox, Group, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMergedRef } from '@mantine/hooks';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { FlexRender, useTable, type Column, type Row, type RowData } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { GridHeaderLabel, gridFeatures, type GridColumn, type GridFeatures } from './DataGrid.tsx';
@@ -33,6 +34,24 @@ export interface VirtualGridProps<T extends RowData> {
   rowHeight?: number;
   testId?: string;
   rowTestId?: (row: T) => string;
+  /** Stretch the columns to fill the container when it is wider than their sizes. */
+  fillWidth?: boolean;
+  /** Shown right of the row count (e.g. a keyboard hint). */
+  footer?: ReactNode;
+  /**
+   * Makes rows selectable: click, arrow keys, Home / End / PageUp / PageDown while the focusable
+   * scroll container has focus. The page owns the selection (`selectedRowId`).
+   */
+  onSelectRow?: (row: T) => void;
+  selectedRowId?: string | null;
+  /** Other keys pressed while the grid has focus (with `onSelectRow`). */
+  onGridKey?: (key: string, event: KeyboardEvent<HTMLDivElement>) => void;
+  /** Receives the records in display order (sorted, filtered, collapsed groups left out) when it changes. */
+  onRowOrder?: (rows: T[]) => void;
+  /** Receives the scroll container, so the page can focus it. */
+  scrollRef?: Ref<HTMLDivElement>;
+  /** The accessible name of a selectable grid. */
+  ariaLabel?: string;
 }
 
 const NO_GROUPING: string[] = [];
@@ -72,6 +91,7 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
   const columnsKey = leafColumns.map((c) => c.id).join(',');
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  const mergedScrollRef = useMergedRef(scrollRef, props.scrollRef);
   // stable per row model: a new key function makes the virtualizer re-measure every row
   const getItemKey = useCallback((i: number) => rows[i]!.id, [rows]);
   const virtualizer = useVirtualizer({
@@ -85,6 +105,7 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
   const padTop = items[0]?.start ?? 0;
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
   const recordCount = table.getFilteredRowModel().rows.length;
+  const selection = useRowSelection(rows, virtualizer, scrollRef, props);
 
   return (
     <div data-testid={props.testId}>
@@ -106,12 +127,16 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
         </Group>
       </Group>
       <div
-        ref={scrollRef}
+        ref={mergedScrollRef}
         data-testid={props.testId ? `${props.testId}-scroll` : undefined}
         className="cb-vgrid-scroll"
         style={{ height: props.height }}
+        {...selection.containerProps}
       >
-        <table className="cb-vgrid-table" style={{ width: Math.max(width, 600) }}>
+        <table
+          className={selection.onRowClick ? 'cb-vgrid-table cb-vgrid-selectable' : 'cb-vgrid-table'}
+          style={props.fillWidth ? { width: '100%', minWidth: Math.max(width, 600) } : { width: Math.max(width, 600) }}
+        >
           <colgroup>
             {leafColumns.map((c) => (
               <col key={c.id} style={{ width: c.getSize() }} />
@@ -152,6 +177,8 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
                   columnsKey={columnsKey}
                   height={rowHeight}
                   testId={props.rowTestId ? props.rowTestId(row.original) : 'grid-row'}
+                  selected={selection.onRowClick ? row.id === props.selectedRowId : undefined}
+                  onClick={selection.onRowClick}
                 />
               );
             })}
@@ -168,9 +195,12 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
           </Text>
         )}
       </div>
-      <Text size="sm" c="dimmed" mt={4} data-testid={props.testId ? `${props.testId}-count` : undefined}>
-        {t('common.rowCount', { count: recordCount })}
-      </Text>
+      <Group justify="space-between" mt={4}>
+        <Text size="sm" c="dimmed" data-testid={props.testId ? `${props.testId}-count` : undefined}>
+          {t('common.rowCount', { count: recordCount })}
+        </Text>
+        {props.footer}
+      </Group>
     </div>
   );
 }
@@ -179,9 +209,16 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
  * A record's row. Memoised on the row object: scrolling renders only the rows coming into view,
  * not every row on screen again (rows change identity when the data or the visible columns do).
  */
-const LeafRow = memo(function LeafRow<T extends RowData>({ row, height, testId }: { row: Row<GridFeatures, T>; columnsKey: string; height: number; testId: string }) {
+const LeafRow = memo(function LeafRow<T extends RowData>({ row, height, testId, selected, onClick }: LeafRowProps<T>) {
   return (
-    <tr data-testid={testId} className="cb-vgrid-row" style={{ height }}>
+    <tr
+      data-testid={testId}
+      className="cb-vgrid-row"
+      style={{ height }}
+      aria-selected={selected}
+      data-selected={selected || undefined}
+      onClick={onClick && (() => onClick(row))}
+    >
       {row.getVisibleCells().map((cell) => (
         <td key={cell.id}>
           <FlexRender cell={cell} />
@@ -189,7 +226,84 @@ const LeafRow = memo(function LeafRow<T extends RowData>({ row, height, testId }
       ))}
     </tr>
   );
-}) as <T extends RowData>(props: { row: Row<GridFeatures, T>; columnsKey: string; height: number; testId: string }) => ReactNode;
+}) as <T extends RowData>(props: LeafRowProps<T>) => ReactNode;
+
+interface LeafRowProps<T extends RowData> {
+  row: Row<GridFeatures, T>;
+  columnsKey: string;
+  height: number;
+  testId: string;
+  /** undefined where the grid has no selection */
+  selected?: boolean;
+  /** stable, so selecting a row re-renders only the rows whose `selected` changes */
+  onClick?: (row: Row<GridFeatures, T>) => void;
+}
+
+const PAGE_ROWS = 15;
+
+/**
+ * Selection and keyboard navigation for a grid given `onSelectRow`; nothing for other grids.
+ * Arrow keys move between records, skipping group header rows.
+ */
+function useRowSelection<T extends RowData>(
+  rows: Row<GridFeatures, T>[],
+  virtualizer: Virtualizer<HTMLDivElement, Element>,
+  scrollRef: RefObject<HTMLDivElement | null>,
+  props: VirtualGridProps<T>,
+) {
+  const { onSelectRow, selectedRowId, onGridKey, onRowOrder } = props;
+  const selectable = onSelectRow != null;
+  const selectedIndex = selectable && selectedRowId != null ? rows.findIndex((r) => r.id === selectedRowId && !r.getIsGrouped()) : -1;
+
+  // keep the selected row in view (arrow keys, the page moving the selection)
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  useEffect(() => {
+    onRowOrder?.(rows.filter((r) => !r.getIsGrouped()).map((r) => r.original));
+  }, [rows, onRowOrder]);
+
+  // the latest callback behind a stable click handler, so memoised rows do not re-render for it
+  const onSelectRef = useRef(onSelectRow);
+  useLayoutEffect(() => {
+    onSelectRef.current = onSelectRow;
+  });
+  const onRowClick = useCallback(
+    (row: Row<GridFeatures, T>) => {
+      onSelectRef.current?.(row.original);
+      scrollRef.current?.focus({ preventScroll: true });
+    },
+    [scrollRef],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget || e.ctrlKey || e.metaKey || e.altKey) return;
+    const records = rows.flatMap((r, i) => (r.getIsGrouped() ? [] : [i]));
+    const at = records.indexOf(selectedIndex);
+    const go = (pos: number) => {
+      const i = records[Math.max(0, Math.min(records.length - 1, pos))];
+      if (i != null) onSelectRow!(rows[i]!.original);
+    };
+    if (e.key === 'ArrowDown') go(at + 1);
+    else if (e.key === 'ArrowUp') go(at < 0 ? 0 : at - 1);
+    else if (e.key === 'Home') go(0);
+    else if (e.key === 'End') go(records.length - 1);
+    else if (e.key === 'PageDown') go(at + PAGE_ROWS);
+    else if (e.key === 'PageUp') go(at - PAGE_ROWS);
+    else {
+      onGridKey?.(e.key, e);
+      return;
+    }
+    e.preventDefault();
+  };
+
+  if (!selectable) return { containerProps: {}, onRowClick: undefined };
+  return {
+    containerProps: { tabIndex: 0, role: 'grid', 'aria-label': props.ariaLabel, 'aria-rowcount': rows.length, onKeyDown },
+    onRowClick,
+  };
+}
 
 function GroupCell<T extends RowData>({ row, render }: { row: Row<GridFeatures, T>; render?: (group: GridGroup<T>) => ReactNode }) {
   const { t } = useTranslation();
