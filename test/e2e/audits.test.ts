@@ -90,6 +90,12 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.getByTestId('live-drafts').waitFor({ state: 'detached' });
       await page.getByTestId('test-control-number').getByText(a.number, { exact: true }).waitFor({ state: 'detached' });
+      // arrow keys move the selection: up returns to A (saved, nothing to draft), down leaves it again
+      await page.keyboard.press('ArrowUp');
+      await page.getByTestId('test-control-number').getByText(a.number, { exact: true }).waitFor();
+      await page.getByTestId(`control-row-${a.number}`).getByText('已测试').waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.getByTestId('test-control-number').getByText(a.number, { exact: true }).waitFor({ state: 'detached' });
 
       // B: through the form — design deficient (r = 0), then save
       await page.getByTestId(`control-row-${b.number}`).click();
