@@ -669,6 +669,8 @@ export async function listAudits(db: Executor): Promise<AuditListItem[]> {
       'a.manual_version_id as manualVersionId',
       'a.scope_process_ids as scopeProcessIds',
       'a.scope_unit_ids as scopeUnitIds',
+      'a.signed_off_at as signedOffAt',
+      'a.content_hash as contentHash',
     ])
     .orderBy('a.base_date', 'desc')
     .orderBy('a.id', 'desc')
@@ -676,11 +678,30 @@ export async function listAudits(db: Executor): Promise<AuditListItem[]> {
   const counts = new Map((await q.auditCounts(db)).map((c) => [c.auditId, c]));
   const out: AuditListItem[] = [];
   for (const r of rows) {
-    const { manualVersionId: _v, scopeProcessIds: _p, scopeUnitIds: _u, ...item } = r;
-    const report = await scoresOf(db, r);
-    out.push({ ...item, companyScore: report.company.value, controlCount: counts.get(r.id)?.controls ?? 0, notTested: counts.get(r.id)?.notTested ?? 0 });
+    const { manualVersionId: _v, scopeProcessIds: _p, scopeUnitIds: _u, signedOffAt: _s, contentHash: _h, ...item } = r;
+    out.push({ ...item, companyScore: await companyScoreOf(db, r), controlCount: counts.get(r.id)?.controls ?? 0, notTested: counts.get(r.id)?.notTested ?? 0 });
   }
   return out;
+}
+
+const SIGNED_SCORES_SIZE = 1000;
+const signedScores = new Map<string, number | null>();
+
+/**
+ * An audit's company score for the list. A signed-off audit never changes (a reopen makes a new
+ * revision), so its score is computed once per process: the list then costs one roll-up per open
+ * audit instead of one per audit ever run. Keyed by sign-off time and content hash, not id alone,
+ * so another database behind the same process (tests, a restore) cannot hit a stale entry.
+ */
+async function companyScoreOf(db: Executor, audit: q.AuditHead & { status: string; signedOffAt: string | null; contentHash: string | null }) {
+  const key = audit.status === 'signed_off' && audit.contentHash ? `${audit.id}:${audit.signedOffAt}:${audit.contentHash}` : null;
+  if (key != null && signedScores.has(key)) return signedScores.get(key)!;
+  const value = (await scoresOf(db, audit)).company.value;
+  if (key != null) {
+    signedScores.set(key, value);
+    if (signedScores.size > SIGNED_SCORES_SIZE) signedScores.delete(signedScores.keys().next().value!);
+  }
+  return value;
 }
 
 // ── sign-off ────────────────────────────────────────────────────

@@ -359,11 +359,18 @@ describeApi('audits', (env) => {
     expect(rev2.testers).toEqual(before.testers);
     expect(roundScore((await a.audits.scores({ auditId: reopened.id })).company.value)).toBe(72.22);
 
-    // change revision 2; revision 1 stays exactly as signed
+    const listScore = async (auditId: number) => (await a.audits.list()).find((x) => x.id === auditId)!.companyScore;
+    expect(roundScore(await listScore(id))).toBe(72.22);
+
+    // change revision 2; revision 1 stays exactly as signed, in the list too
     await a.audits.setStatus({ auditId: reopened.id, status: 'fieldwork' });
     const c9 = rev2.tests.find((t) => t.controlId === m.c.c9.id)!;
     await a.audits.saveTest({ testId: c9.id, expectedVersion: c9.version, data: effective({ samplesTested: 5, exceptions: 0 }) });
     expect(await a.audits.get({ auditId: id })).toEqual(before);
+    const rev2Score = (await a.audits.scores({ auditId: reopened.id })).company.value;
+    expect(roundScore(rev2Score)).not.toBe(72.22);
+    expect(await listScore(reopened.id)).toBe(rev2Score);
+    expect(roundScore(await listScore(id))).toBe(72.22);
     expect((await a.audits.verify({ auditId: id })).ok).toBe(true);
     const trail = await env().db.selectFrom('audit_trail').select(['after']).where('entity', '=', 'audit').where('action', '=', 'reopen').execute();
     expect(trail).toHaveLength(1);
