@@ -7,6 +7,7 @@ import { DEFAULT_SAMPLE_SIZES, ELEMENTS } from '../../shared/scoring.ts';
 import type { SnapshotControl } from '../../shared/controls.ts';
 import { CSRF_HEADER } from '../../shared/http.ts';
 import { medianMs, type BenchCase } from '../harness.ts';
+import { runTestersInChild, type Ack } from './save-load.ts';
 
 const PROCESS_BASE = 1_000_000;
 const STEP_BASE = 2_000_000;
@@ -193,16 +194,9 @@ const SAVE_CONTROLS = 1_000;
 /** tests every tester also works on: the contention */
 const HOT = 10;
 
-interface Ack {
-  testId: number;
-  version: number;
-  notes: string;
-}
-
 /**
- * 50 testers saving results over real HTTP at once (loopback, in-process server), each up to 40
- * saves or 10 s: mostly their own controls, one in five on a few shared "hot" controls, where
- * the optimistic lock makes the slower one reload (data.current) and save again. Afterwards every
+ * 50 testers saving results over real HTTP at once (loopback; the server in this process, the
+ * testers in a child process, see save-load.ts), each up to 40 saves or 10 s. Afterwards every
  * acknowledged save must be in the database: per test, the acknowledged versions are exactly
  * 2…version with no duplicate, the row holds the last acknowledged notes, and one trail row per
  * acknowledged save. ratio = p99 of the save round trip / a single-row UPDATE round trip.
@@ -232,46 +226,14 @@ export const concurrentSave: BenchCase = {
         cookies.push(login.headers.get('set-cookie')!.split(';')[0]!);
       }
 
-      const acks: Ack[] = [];
-      const latencies: number[] = [];
-      let conflicts = 0;
-      let errors = 0;
-      const deadline = performance.now() + TIME_LIMIT_MS;
-      const ownShare = Math.floor((testIds.length - HOT) / TESTERS);
-
-      const tester = async (i: number) => {
-        const seen = new Map<number, number>();
-        let seq = 0;
-        while (seq < SAVES_PER_TESTER && performance.now() < deadline) {
-          const hot = seq % 5 === 4;
-          const testId = hot ? testIds[(i + seq) % HOT]! : testIds[HOT + i * ownShare + (seq % ownShare)]!;
-          const notes = `tester ${i} save ${seq}`;
-          const exceptions = seq % 3 === 0 ? 1 : 0;
-          const body = {
-            testId,
-            expectedVersion: seen.get(testId) ?? 1,
-            data: { design: 'effective', sampleSize: 5, samplesTested: 5, exceptions, notes, evidence: [{ evidenceType: 'work_record', status: 'seen', reference: `R-${i}-${seq}` }] },
-          };
-          const t0 = performance.now();
-          const res = await fetch(`${base}/audits.saveTest`, { method: 'POST', headers: { ...headers, cookie: cookies[i]! }, body: JSON.stringify(body) });
-          const json = (await res.json()) as { result?: { data: { version: number } }; error?: { data?: { code?: string; current?: { version: number } } } };
-          latencies.push(performance.now() - t0);
-          if (res.ok && json.result) {
-            acks.push({ testId, version: json.result.data.version, notes });
-            seen.set(testId, json.result.data.version);
-            seq++;
-          } else if (json.error?.data?.code === 'CONFLICT' && json.error.data.current) {
-            conflicts++;
-            seen.set(testId, json.error.data.current.version); // reload, then save again
-          } else {
-            errors++;
-            seq++;
-          }
-        }
-      };
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: TESTERS }, (_, i) => tester(i)));
-      const elapsed = performance.now() - t0;
+      const { acks, latencies, conflicts, errors, elapsedMs: elapsed } = await runTestersInChild({
+        base,
+        cookies,
+        testIds,
+        hot: HOT,
+        savesPerTester: SAVES_PER_TESTER,
+        timeLimitMs: TIME_LIMIT_MS,
+      });
 
       // every acknowledged save is in the database
       const rows = await db.selectFrom('audit_test').select(['id', 'version', 'notes']).where('audit_id', '=', auditId).execute();
