@@ -30,6 +30,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
     trustProxy: true, // behind a load balancer the client address comes from X-Forwarded-For
     bodyLimit: 10 * 1024 * 1024,
+    // a tRPC batch GET names every procedure in one path segment (`a.list,b.list,…`), far past the
+    // default 100 characters; the client caps the whole URL (maxURLLength)
+    routerOptions: { maxParamLength: 5000 },
   });
   const { db, backend } = opts.database;
 
