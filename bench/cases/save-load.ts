@@ -103,7 +103,8 @@ export function runTestersInChild(plan: SaveLoadPlan): Promise<SaveLoadResult> {
     let result: SaveLoadResult | undefined;
     child.on('message', (m) => (result = m as SaveLoadResult));
     child.on('error', reject);
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`save load script exited with ${code} before reporting`))));
+    // 'close', not 'exit': it comes after the IPC channel has delivered every message
+    child.on('close', (code) => (result ? resolve(result) : reject(new Error(`save load script exited with ${code} before reporting`))));
     child.send(plan);
   });
 }

@@ -13,11 +13,13 @@ export interface CrudGridProps<T extends RowData> extends Omit<DataGridProps<T>,
   rowName: (row: T) => string;
   /** deletes the record; without it rows have no delete button */
   onDelete?: (row: T) => void;
+  /** false for records that are entered once and never edited (approval records); default true */
+  editable?: boolean;
   /** records that can be neither edited nor deleted (e.g. built-in ones) */
   readOnlyRow?: (row: T) => boolean;
   /** more buttons among a row's actions */
   rowExtras?: (row: T) => ReactNode;
-  /** the form modal: `row` undefined for a new record */
+  /** the form modal: `row` undefined for a new record (always, when not `editable`) */
   form: (props: { row?: T; onClose: () => void }) => ReactNode;
   /** filters and buttons after the create button */
   toolbar?: ReactNode;
@@ -30,7 +32,7 @@ export interface CrudGridProps<T extends RowData> extends Omit<DataGridProps<T>,
  * column (edit, delete with confirmation) and the form modal, so a list page only defines its
  * columns and its form.
  */
-export function CrudGrid<T extends RowData>({ columns, canWrite, rowName, onDelete, readOnlyRow, rowExtras, form, toolbar, createLabel = 'common.create', ...grid }: CrudGridProps<T>) {
+export function CrudGrid<T extends RowData>({ columns, canWrite, rowName, onDelete, editable = true, readOnlyRow, rowExtras, form, toolbar, createLabel = 'common.create', ...grid }: CrudGridProps<T>) {
   const { t } = useTranslation();
   const editor = useEditor<T>();
   // the latest callbacks, read when a cell renders: pages pass new lambdas every render, and new
@@ -49,7 +51,7 @@ export function CrudGrid<T extends RowData>({ columns, canWrite, rowName, onDele
         return (
           <RowActions
             name={cb.rowName(row.original)}
-            onEdit={() => editor.openEdit(row.original)}
+            onEdit={editable ? () => editor.openEdit(row.original) : undefined}
             onDelete={hasDelete ? () => latest.current.onDelete?.(row.original) : undefined}
           >
             {cb.rowExtras?.(row.original)}
@@ -58,7 +60,7 @@ export function CrudGrid<T extends RowData>({ columns, canWrite, rowName, onDele
       },
     });
     return [...columns, actions];
-  }, [columns, canWrite, hasDelete, editor.openEdit]);
+  }, [columns, canWrite, hasDelete, editable, editor.openEdit]);
 
   return (
     <>

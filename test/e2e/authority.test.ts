@@ -59,4 +59,39 @@ describe.skipIf(!hasChromium)('Approval authority in Chromium', () => {
       expect(await page.getByTestId('violations-grid').textContent()).toContain('超过 王芳 的权限上限 5,000 元');
     });
   });
+
+  it('auditor: enters an approval record, sees its violation, and can delete it but not edit it', async () => {
+    await withPage(async (page) => {
+      await signIn(page, suite.server.baseUrl, 'auditor');
+      await page.getByTestId('current-user').waitFor();
+      await page.goto(`${suite.server.baseUrl}/authority/approvals`);
+      const grid = page.getByTestId('approvals-grid');
+      await grid.getByTestId('grid-row').first().waitFor();
+
+      await grid.getByTestId('create-button').click();
+      const form = page.getByTestId('approval-form');
+      const choose = async (field: string, option: RegExp) => {
+        await form.getByTestId(field).click();
+        await page.getByRole('option', { name: option }).first().click();
+      };
+      await choose('approval-matter', /LEAVE/);
+      await form.getByTestId('approval-reference').fill('E2E-SELF-1');
+      await choose('approval-requester', /孙志远/);
+      await choose('approval-approver', /孙志远/);
+      await form.getByTestId('approval-amount').fill('1');
+      await form.getByTestId('form-submit').click();
+      // requester = approver: the record is saved and the violation named at once
+      await expect.poll(() => page.getByTestId('approval-result').textContent()).toMatch(/该记录有 \d+ 项违规/);
+      await page.getByTestId('approval-result').getByRole('button', { name: '确认' }).click();
+
+      await grid.getByTestId('grid-search').fill('E2E-SELF-1');
+      const row = grid.getByTestId('grid-row').filter({ hasText: 'E2E-SELF-1' });
+      await row.waitFor();
+      // a record is evidence: no edit, only delete with confirmation
+      expect(await row.getByTestId('row-edit').count()).toBe(0);
+      await row.getByTestId('row-delete').click();
+      await page.getByTestId('confirm-delete').click();
+      await row.waitFor({ state: 'detached' });
+    });
+  });
 });

@@ -84,11 +84,11 @@ export function ApprovalForm({ onClose }: { onClose: () => void }) {
   }
   return (
     <FormModal opened onClose={onClose} title={t('authorityUi.approvals.createTitle')} onSubmit={submit} saving={create.isPending} testId="approval-form">
-      <Select label={t('authorityUi.approvals.matter')} data={matterOptions} searchable required {...form.getInputProps('matterId')} />
-      <TextInput label={t('authorityUi.approvals.referenceNo')} required {...form.getInputProps('referenceNo')} />
-      <Select label={t('authorityUi.approvals.requester')} data={personOptions} searchable required {...form.getInputProps('requesterId')} />
-      <Select label={t('authorityUi.approvals.approver')} data={personOptions} searchable required {...form.getInputProps('approverId')} />
-      <NumberInput label={t('authorityUi.approvals.amount')} min={0} decimalScale={2} thousandSeparator="," disabled={matter?.unit === 'none'} {...form.getInputProps('amount')} />
+      <Select label={t('authorityUi.approvals.matter')} data={matterOptions} data-testid="approval-matter" searchable required {...form.getInputProps('matterId')} />
+      <TextInput label={t('authorityUi.approvals.referenceNo')} data-testid="approval-reference" required {...form.getInputProps('referenceNo')} />
+      <Select label={t('authorityUi.approvals.requester')} data={personOptions} data-testid="approval-requester" searchable required {...form.getInputProps('requesterId')} />
+      <Select label={t('authorityUi.approvals.approver')} data={personOptions} data-testid="approval-approver" searchable required {...form.getInputProps('approverId')} />
+      <NumberInput label={t('authorityUi.approvals.amount')} min={0} decimalScale={2} thousandSeparator="," disabled={matter?.unit === 'none'} data-testid="approval-amount" {...form.getInputProps('amount')} />
       <TextInput type="date" label={t('authorityUi.approvals.approvedOn')} required {...form.getInputProps('approvedOn')} />
       <TextInput type="date" label={t('authorityUi.approvals.executedOn')} {...form.getInputProps('executedOn')} />
       <TextInput label={t('authorityUi.approvals.vendor')} {...form.getInputProps('vendor')} />

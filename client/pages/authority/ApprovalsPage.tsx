@@ -3,7 +3,8 @@ import { Button, Group, Select, Table, Text, TextInput, Title } from '@mantine/c
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
+import { gridColumnHelper } from '../../components/DataGrid.tsx';
+import { CrudGrid } from '../../components/CrudGrid.tsx';
 import { RowActions } from '../../components/RowActions.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useCan } from '../../lib/session.tsx';
@@ -33,7 +34,6 @@ export function ApprovalsPage() {
   const amount = useAmount();
   const invalidate = useInvalidateAuthority();
   const { matterOptions } = useAuthorityLookups();
-  const [creating, setCreating] = useState(false);
   const [matterId, setMatterId] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
@@ -75,32 +75,29 @@ export function ApprovalsPage() {
         col.accessor('vendor', { header: 'authorityUi.approvals.vendor' }),
         col.accessor('minutesRef', { header: 'authorityUi.approvals.minutesRef' }),
         col.accessor((r) => (r.viaDelegationId ? `#${r.viaDelegationId} ${r.delegatorName ?? ''}` : ''), { id: 'delegation', header: 'authorityUi.approvals.delegation' }),
-        ...(canWrite
-          ? [col.display({ id: 'actions', header: 'common.actions', cell: ({ row }) => <RowActions name={row.original.referenceNo} onDelete={() => remove.mutate({ id: row.original.id })} /> })]
-          : []),
       ]),
-    [amount, canWrite, remove.mutate],
+    [amount],
   );
 
   return (
     <div>
-      <DataGrid
+      <CrudGrid
         testId="approvals-grid"
         data={rows}
         columns={columns}
         getRowId={(r) => String(r.id)}
         loading={loading}
+        canWrite={canWrite}
+        editable={false} // a record is evidence: delete it and enter it again, never alter it
+        rowName={(r) => r.referenceNo}
+        onDelete={(r) => remove.mutate({ id: r.id })}
+        form={({ onClose }) => <ApprovalForm onClose={onClose} />}
         toolbar={
           <>
             {canWrite && (
-              <>
-                <Button onClick={() => setCreating(true)} data-testid="create-button">
-                  {t('common.create')}
-                </Button>
-                <Button variant="default" onClick={() => void navigate('/authority/import')} data-testid="approvals-import">
-                  {t('authorityUi.tabs.import')}
-                </Button>
-              </>
+              <Button variant="default" onClick={() => void navigate('/authority/import')} data-testid="approvals-import">
+                {t('authorityUi.tabs.import')}
+              </Button>
             )}
             <Select
               placeholder={t('authorityUi.approvals.matter')}
@@ -171,7 +168,6 @@ export function ApprovalsPage() {
           </Table>
         </div>
       )}
-      {creating && <ApprovalForm onClose={() => setCreating(false)} />}
     </div>
   );
 }
