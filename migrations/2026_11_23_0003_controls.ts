@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time. Control points (DESIGN §3.3): attributes of `control` nodes, their inspection
+// Frozen in time. Control points (docs/design.md §3.3): attributes of `control` nodes, their inspection
 // points, shared links into further steps/processes, and per-manual weights and evidence types.
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time. Approval authority (DESIGN §3.6): matters, versioned authority rules (bands),
+// Frozen in time. Approval authority (docs/design.md §3.6): matters, versioned authority rules (bands),
 // delegations and the approval records checked against them.
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Frozen in time. Audits (DESIGN §3.4, §3.7): one evaluation of a published manual version, a test
+// Frozen in time. Audits (docs/design.md §3.4, §3.7): one evaluation of a published manual version, a test
 // row per control in scope, the evidence checklist, findings. A signed-off audit and everything
 // under it is immutable: triggers refuse UPDATE and DELETE (inserts stay possible so a backup can
 // be restored; the service refuses new rows under a signed-off audit).

@@ -23,7 +23,7 @@ import {
 } from './scoring.ts';
 
 /**
- * Audits (DESIGN §3.7, issue 6): the inputs of the `audits` router (zod) and the shapes it
+ * Audits (docs/design.md §3.7, issue 6): the inputs of the `audits` router (zod) and the shapes it
  * returns. Shared by the server, the audit workspace and the Excel workbook. Scoring itself is
  * shared/scoring.ts; `toScoringInput` turns an audit payload into its input so the server's
  * `scores` and the client's live panel feed it identically.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { id, isoDate } from './org.ts';
 
 /**
- * Approval authority (DESIGN §3.6): matters, bands (lower exclusive, upper inclusive), who may
+ * Approval authority (docs/design.md §3.6): matters, bands (lower exclusive, upper inclusive), who may
  * approve, delegations and the checks an approval record must pass. Pure: the server's set-based
  * SQL check (server/authority/check.ts) implements the same rules and is cross-checked against
  * `checkRecords` in the API tests.

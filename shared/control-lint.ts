@@ -2,7 +2,7 @@ import type { ProcessStatus } from './outline.ts';
 import type { ManualWeights } from './controls.ts';
 
 /**
- * Design lint (DESIGN §3.3), pure so the editor, the matrix, the API and the workbook agree.
+ * Design lint (docs/design.md §3.3), pure so the editor, the matrix, the API and the workbook agree.
  * Input is what one manual holds; output is one finding per problem, each naming the node to open.
  */
 

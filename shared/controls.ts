@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { id } from './org.ts';
 
-/** Control points (DESIGN §3.3): attribute vocabularies, inputs, and the shapes the API returns. */
+/** Control points (docs/design.md §3.3): attribute vocabularies, inputs, and the shapes the API returns. */
 
 export const EVIDENCE_TYPES = [
   'original_voucher',

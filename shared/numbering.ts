@@ -2,7 +2,7 @@ import type { NumberedNode, NumberingStyle, OutlineNode } from './outline.ts';
 import { toChineseNumeral } from './chinese-numerals.ts';
 
 /**
- * The one implementation of numbering (DESIGN §3.1): numbers come from tree order, never storage.
+ * The one implementation of numbering (docs/design.md §3.1): numbers come from tree order, never storage.
  * Returns every node with its number and depth, in document (pre-)order.
  *
  * decimal:    1, 1.1, 1.1.1 … by position among siblings.

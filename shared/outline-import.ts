@@ -2,7 +2,7 @@ import type { NodeKind } from './outline.ts';
 import { toChineseNumeral } from './chinese-numerals.ts';
 
 /**
- * Text import (DESIGN §3.1): turn a pasted regulation (法规/制度) or table of contents into an
+ * Text import (docs/design.md §3.1): turn a pasted regulation (法规/制度) or table of contents into an
  * outline preview. Pure: no I/O, no globals, linear-ish time on any input.
  *
  * Pipeline: normalise → drop page furniture → find marker candidates → accept or reject each

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The manual as an outline (DESIGN §3.1): kinds, statuses, numbering styles, node shapes. */
+/** The manual as an outline (docs/design.md §3.1): kinds, statuses, numbering styles, node shapes. */
 
 export const NODE_KINDS = ['chapter', 'section', 'clause', 'process', 'step', 'control'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];

@@ -1,5 +1,5 @@
 /**
- * References inside node bodies (DESIGN §2 "reference"):
+ * References inside node bodies (docs/design.md §2 "reference"):
  *   [[node:42]]           → another node, rendered with its current number ("see 3.2" follows renumbering)
  *   执行《资金管理办法》     → an external regulation by name (执行/按照/依照/遵照/参照《…》)
  *   另行制定                → "to be formulated separately": a placeholder still open

@@ -56,7 +56,7 @@ function scoringError(fn: () => unknown): ScoringError {
   throw new Error('expected a ScoringError');
 }
 
-describe('DESIGN §3.4 worked example', () => {
+describe('docs/design.md §3.4 worked example', () => {
   const PURCHASE = 101; // 采购付款
   const INVENTORY = 102; // 存货
   const PUR = 10; // purchasing unit owns C1–C7

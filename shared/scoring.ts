@@ -1,5 +1,5 @@
 /**
- * Scoring (DESIGN §3.4) — the only implementation; server, client preview and workbook import
+ * Scoring (docs/design.md §3.4) — the only implementation; server, client preview and workbook import
  * from here. Pure: no I/O.
  *
  * - result.ts       resultOf / safeResultOf / checkTest: a test record → r ∈ [0,1] or a state

@@ -2,7 +2,7 @@ import type { Locale } from './auth.ts';
 import type { RiskLevel, SodScope } from './sod.ts';
 
 /**
- * The default rule set a new organisation can adopt (DESIGN §3.5): the five classic incompatible
+ * The default rule set a new organisation can adopt (docs/design.md §3.5): the five classic incompatible
  * pairs, and the cashier rules of the Accounting Law. A cashier is modelled as a position holding
  * `custody` (of cash and bank deposits); "收入、支出、费用、债权债务账目的登记" is `record`, so that
  * cashier rule and the classic record ↔ custody pair are one rule citing both sources.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { id, isoDate, type AssignmentKind } from './org.ts';
 
 /**
- * Segregation of duties (不相容职务, DESIGN §3.5): rules, and the pure conflict checks the server,
+ * Segregation of duties (不相容职务, docs/design.md §3.5): rules, and the pure conflict checks the server,
  * the page and the bench all use.
  *
  * Scopes: a same-person rule forbids one person holding both sides at once; a same-unit rule also

@@ -47,7 +47,7 @@ import * as q from './queries.ts';
 import { versionModel, versionModelById, type ModelControl, type VersionModel } from './version-model.ts';
 
 /**
- * Audits (DESIGN §3.4, §3.7). Writes run in the caller's transaction (writeProcedure) and record
+ * Audits (docs/design.md §3.4, §3.7). Writes run in the caller's transaction (writeProcedure) and record
  * one trail row each. Scoring is shared/scoring.ts only; this module loads its inputs.
  * Every write first takes a lock on the audit row (share for test/finding entry, update for
  * lifecycle changes), so a sign-off never races a save.

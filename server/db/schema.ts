@@ -105,6 +105,13 @@ export interface ManualTable {
   numbering_style: 'decimal' | 'regulation';
   key_weight: Generated<number>;
   general_weight: Generated<number>;
+  /** cover properties (文号, 版本, 生效日期, 发布) */
+  document_number: Generated<string>;
+  version_label: Generated<string>;
+  effective_date: string | null;
+  publisher: Generated<string>;
+  /** regulation numbers in Simplified (第一条) or Traditional (第一條) characters */
+  numbering_script: Generated<'hans' | 'hant'>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -16,7 +16,7 @@ import { addColumnChart, interceptParts } from './chart.ts';
  * Process links sheet the process formulas sum. Streamed with exceljs's WorkbookWriter, one
  * worksheet committed before the next starts, so memory stays flat for large audits.
  *
- * Scores follow DESIGN §3.4 exactly as shared/scoring computes them (the cached results are the
+ * Scores follow docs/design.md §3.4 exactly as shared/scoring computes them (the cached results are the
  * ScoreReport's numbers; LibreOffice recalculation is tested to agree):
  *   Controls:  scored weight = IF(ISNUMBER(r), w, 0); weighted = IF(ISNUMBER(r), w*r, "")
  *   Links:     one row per (process, control) link, pointing at the control's Controls row

@@ -1,5 +1,5 @@
 /**
- * Display rounding — the only place a score is rounded (DESIGN §3.4: full precision until shown).
+ * Display rounding — the only place a score is rounded (docs/design.md §3.4: full precision until shown).
  * Half away from zero at 2 decimals like Excel's ROUND, after trimming float noise to 15
  * significant digits so 1.005 shows as 1.01, as Excel shows it.
  */

@@ -2,7 +2,7 @@ import { ScoringError, scoringIssue, type ScoringIssue } from './errors.ts';
 import { GRADES, type Applicability, type DesignConclusion, type ScoringMethod } from './vocabulary.ts';
 
 /**
- * One control's result in an audit (DESIGN §3.4). Only `tested` carries r ∈ [0, 1];
+ * One control's result in an audit (docs/design.md §3.4). Only `tested` carries r ∈ [0, 1];
  * `not_applicable` and `not_operated` drop out of every score (not_operated is listed separately
  * and never counted as effective); `not_tested` is a gap that blocks sign-off.
  */
@@ -119,7 +119,7 @@ export function safeResultOf(control: ScoredControl, test: ControlTest | null | 
 }
 
 /**
- * The result of one control's test (DESIGN §3.4). No test → not_tested.
+ * The result of one control's test (docs/design.md §3.4). No test → not_tested.
  * - not applicable / not operated → that state (operating numbers are still validated).
  * - design not yet assessed → not_tested (missing 'design'); design deficient → r = 0.
  * - design effective, operating test incomplete → not_tested (missing 'operating'):

@@ -6,7 +6,7 @@ import type { ConclusionReason, ScoreRef, ScoreReport, ScoringControlInput, Scor
 import { ELEMENTS, FINDING_CAPS, FINDING_DEDUCTIONS, FINDING_SEVERITIES, RESULT_STATES, type ControlElement } from './vocabulary.ts';
 
 /**
- * The weighted roll-up of DESIGN §3.4 — the one implementation every screen, API and workbook
+ * The weighted roll-up of docs/design.md §3.4 — the one implementation every screen, API and workbook
  * uses. Cost is O(controls + links + findings' links) with Maps, no nested scans; sums are exact
  * (ExactSum), so input order never changes a digit. Types: rollup-types.ts.
  */
@@ -428,7 +428,7 @@ export function reportScores(state: ScoreState): ScoreReport {
   };
 }
 
-/** The whole roll-up of DESIGN §3.4 in one call: O(controls + links + findings' links). */
+/** The whole roll-up of docs/design.md §3.4 in one call: O(controls + links + findings' links). */
 export function computeScores(input: ScoringInput): ScoreReport {
   return reportScores(createScoreState(input));
 }

@@ -5,7 +5,7 @@ import type { Automation, Frequency } from './vocabulary.ts';
 const size = z.number().int().min(1).max(100_000);
 
 /**
- * Suggested sample sizes (DESIGN §3.4), editable per audit or organisation. One row per control
+ * Suggested sample sizes (docs/design.md §3.4), editable per audit or organisation. One row per control
  * frequency plus `automated`, which wins over the frequency for automated controls.
  * `per_event` (每笔业务) has no natural period count, so it follows the population rule with the
  * daily size: 25, or the whole population when that is smaller.

@@ -1,7 +1,7 @@
 import type { Automation, Element, Frequency, ScoringMethod } from '../controls.ts';
 
 /**
- * Words of the scoring contract (DESIGN §3.4). Control vocabularies (frequency, automation,
+ * Words of the scoring contract (docs/design.md §3.4). Control vocabularies (frequency, automation,
  * scoring method, element) belong to shared/controls.ts and are only re-used here.
  */
 export type { Automation, Frequency, ScoringMethod };

@@ -3,7 +3,7 @@ import { fail } from './errors.ts';
 
 export type { ManualWeights };
 
-/** The default of DESIGN §3.3: key 3, general 1 (a manual may set its own). */
+/** The default of docs/design.md §3.3: key 3, general 1 (a manual may set its own). */
 export const DEFAULT_MANUAL_WEIGHTS: Readonly<ManualWeights> = Object.freeze({
   keyWeight: DEFAULT_WEIGHTS.key,
   generalWeight: DEFAULT_WEIGHTS.general,

@@ -11,7 +11,7 @@ describeApi('audits', (env) => {
   const auditor = () => env().caller('auditor');
 
   /**
-   * The manual of the DESIGN §3.4 worked example: 采购付款 with C1–C7, 存货 with C8, C9 and C4
+   * The manual of the docs/design.md §3.4 worked example: 采购付款 with C1–C7, 存货 with C8, C9 and C4
    * shared into it, plus a pending-design process. Published as version 1.
    */
   async function workedExampleManual() {
@@ -95,7 +95,7 @@ describeApi('audits', (env) => {
     });
   }
 
-  it('scores the DESIGN §3.4 worked example through the API: 68.57 / 91.43 / 72.22', async () => {
+  it('scores the docs/design.md §3.4 worked example through the API: 68.57 / 91.43 / 72.22', async () => {
     const m = await workedExampleManual();
     const audit = await newAudit(m);
     const detail = await auditor().audits.get({ auditId: audit.id });

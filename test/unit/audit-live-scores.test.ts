@@ -5,7 +5,7 @@ import { computeScores, DEFAULT_SAMPLE_SIZES, type ControlResult } from '../../s
 import { LiveScores } from '../../client/pages/audits/live-scores.ts';
 import { applyShortcut, draftResult, testDataOf, valuesFromTest } from '../../client/pages/audits/test-draft.ts';
 
-/** The worked example of DESIGN §3.4 as an audit payload: 采购付款 (P1) C1–C7, 存货 (P2) C4, C8, C9. */
+/** The worked example of docs/design.md §3.4 as an audit payload: 采购付款 (P1) C1–C7, 存货 (P2) C4, C8, C9. */
 function workedExample(): AuditDetail {
   const control = (id: number, isKey: boolean, processIds: number[], extra: Partial<AuditControl> = {}): AuditControl => ({
     id,

@@ -11,7 +11,7 @@ import { hasSoffice, recalc } from '../fixtures/libreoffice.ts';
 import { readZip } from '../fixtures/zip.ts';
 
 /**
- * The evaluation workbook writer on the worked example of DESIGN §3.4: every sheet, header,
+ * The evaluation workbook writer on the worked example of docs/design.md §3.4: every sheet, header,
  * formula and cached value read back with exceljs; the zip's chart parts; and LibreOffice
  * recalculation agreeing with shared computeScores (also from deliberately wrong cached values).
  */
@@ -151,7 +151,7 @@ describe('evaluation workbook (worked example)', () => {
       `IF(F${n}=0,"N/A",MAX(0,MIN(IF(I${n}="",100,I${n}),100*E${n}/F${n}-H${n})))`,
     );
     check(company, scores.company);
-    // DESIGN §3.4: distinct controls once — 13.0 / 18 = 72.22 before the company-level finding's 1 point
+    // docs/design.md §3.4: distinct controls once — 13.0 / 18 = 72.22 before the company-level finding's 1 point
     expect(roundScore(result(company.getCell(7)) as number)).toBe(72.22);
     expect(roundScore(scores.company.value)).toBe(71.22);
 

@@ -12,7 +12,7 @@ import { useInvalidateAudits, type AuditDetail, type AuditFinding } from './audi
 export const ATTACHMENTS = ['controls', 'process', 'unit', 'company'] as const;
 export type Attachment = (typeof ATTACHMENTS)[number];
 
-/** What a finding is tied to (DESIGN §3.4: controls → in their r and caps; process/unit → deduction; company). */
+/** What a finding is tied to (docs/design.md §3.4: controls → in their r and caps; process/unit → deduction; company). */
 export function attachmentOf(f: Pick<AuditFinding, 'controlIds' | 'processId' | 'unitId' | 'companyLevel'>): Attachment {
   if (f.controlIds.length) return 'controls';
   if (f.companyLevel) return 'company';

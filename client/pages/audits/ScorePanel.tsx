@@ -101,7 +101,7 @@ function SetTable({ title, rows, testId }: { title: string; rows: { id: number; 
   );
 }
 
-/** Company, per-process and per-unit scores as results are typed (DESIGN §3.4). */
+/** Company, per-process and per-unit scores as results are typed (docs/design.md §3.4). */
 export function ScorePanel({ data, error }: { data: LivePanelData | null; error?: string }) {
   const { t } = useTranslation();
   if (!data) {

@@ -55,7 +55,7 @@ export function usePatchTest(auditId: number) {
   );
 }
 
-/** Signed-off audits are immutable (DESIGN §3.7): the UI shows them read-only. */
+/** Signed-off audits are immutable (docs/design.md §3.7): the UI shows them read-only. */
 export function isEditable(status: AuditStatus): boolean {
   return status !== 'signed_off';
 }

@@ -18,7 +18,7 @@ export interface TestConflict {
 export type SaveOutcome = 'saved' | 'conflict' | 'failed';
 
 /**
- * Saving a test with the optimistic version check (DESIGN §3.7): a CONFLICT loads the current
+ * Saving a test with the optimistic version check (docs/design.md §3.7): a CONFLICT loads the current
  * row and offers "reload" (take theirs) or "keep mine" (resubmit on top of their version).
  */
 export function useSaveTest(auditId: number) {

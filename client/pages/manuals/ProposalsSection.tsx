@@ -11,7 +11,7 @@ const NONE: RevisionProposal[] = [];
 const SEVERITY_COLORS = { general: 'yellow', significant: 'orange', major: 'red' } as const;
 
 /**
- * Open revision proposals from audit findings about this node (DESIGN §3.7: the loop from
+ * Open revision proposals from audit findings about this node (docs/design.md §3.7: the loop from
  * inspection back to design). Renders nothing when there are none.
  */
 export function ProposalsSection({ nodeId }: { nodeId: number }) {

@@ -43,7 +43,7 @@ function formValues(c: ControlDetail) {
 }
 export type ControlFormValues = ReturnType<typeof formValues>;
 
-/** Side panel section for a control point: its attributes (DESIGN §3.3), saved together. */
+/** Side panel section for a control point: its attributes (docs/design.md §3.3), saved together. */
 export function ControlSection({ controlId, manualId, canWrite }: { controlId: number; manualId: number; canWrite: boolean }) {
   const trpc = useTRPC();
   const control = useQuery(trpc.controls.get.queryOptions({ controlId }));
