@@ -842,6 +842,8 @@ export const uiZhCN = {
     mismatch: '两次输入的新密码不一致',
     changed: '密码已修改',
   },
+  /** punctuation between UI pieces (client/lib/punct.ts): full-width in Chinese, ASCII in English */
+  punct: { list: '、', clause: '；', colon: '：', parenOpen: '（', parenClose: '）' },
 };
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
