@@ -5,6 +5,7 @@ import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { FlexRender, useTable, type Column, type Row, type RowData } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { GridHeaderLabel, gridFeatures, type GridColumn, type GridFeatures } from './DataGrid.tsx';
+import { headerWidth } from './header-width.ts';
 import './VirtualGrid.css';
 
 /** One group header row as the page draws it. */
@@ -87,7 +88,12 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
   const rows = table.getRowModel().rows;
   const filter = (table.state.globalFilter as string | undefined) ?? '';
   const leafColumns = table.getVisibleLeafColumns();
-  const width = leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
+  // a column is never narrower than its header label in the current language
+  const columnWidth = (c: Column<GridFeatures, T, unknown>) => {
+    const header = c.columnDef.header;
+    return Math.max(c.getSize(), typeof header === 'string' ? headerWidth(t(header)) : 0);
+  };
+  const width = leafColumns.reduce((sum, c) => sum + columnWidth(c), 0);
   const columnsKey = leafColumns.map((c) => c.id).join(',');
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -139,7 +145,7 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
         >
           <colgroup>
             {leafColumns.map((c) => (
-              <col key={c.id} style={{ width: c.getSize() }} />
+              <col key={c.id} style={{ width: columnWidth(c) }} />
             ))}
           </colgroup>
           <thead>
