@@ -2,7 +2,7 @@ import type { UiMessages } from './zh-CN.ts';
 
 export const uiEn: UiMessages = {
   app: { name: 'Internal control manual', productName: 'ControlBook', loading: 'Loading…' },
-  language: { label: 'Language', zh: '中文', en: 'English' },
+  language: { label: 'Language', zh: '中文', en: 'English', chinese: 'Chinese', english: 'English' },
   nav: {
     groups: { home: 'Home', design: 'Manual design', org: 'Organisation', admin: 'Administration', audit: 'Evaluation' },
     manuals: 'Manuals',
