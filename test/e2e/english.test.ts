@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DEFAULT_EXTRA_DUTIES, DEFAULT_SOD_RULES } from '../../shared/sod-defaults.ts';
 import { domainMessages } from '../../shared/i18n/index.ts';
 import { uiZhCN } from '../../client/i18n/zh-CN.ts';
-import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
+import { browserSuite, hasChromium, signIn } from './browser.ts';
 import { apiAs } from './api.ts';
 
 /** CJK ideographs, CJK punctuation and full-width forms: none may show in the English UI outside user data. */
@@ -192,24 +192,25 @@ describe.skipIf(!hasChromium)('English UI', () => {
     await withPage(async (page) => {
       await signIn(page, suite.server.baseUrl, 'admin');
       await page.getByTestId('nav-units').waitFor();
-      // Chinese first: every page's server texts (lint, violations, rule rationales …) are in the cache
-      for (const route of routes) await go(page, route, 'loaded');
       const user = await userTexts(page, suite.server.baseUrl);
-
-      await page.getByTestId('language-switch').getByText('English').click();
-      await page.getByTestId('nav-units').getByText('Units', { exact: true }).waitFor();
+      const navUnits = page.getByTestId('nav-units');
       const problems: string[] = [];
       let reported = 0;
       for (const route of routes) {
-        await go(page, route);
+        // each page is open in Chinese, with its server texts loaded, when the language switches
+        await go(page, route, 'loaded');
+        await page.getByTestId('language-switch').getByText('English').click();
+        await navUnits.getByText('Units', { exact: true }).waitFor();
+        await settle(page);
         expect(new URL(page.url()).pathname, `${route} redirected`).toBe(route);
         for (const text of untranslated(await cjkTexts(page), user)) problems.push(`${route}: ${text}`);
         for (const text of await cutHeaders(page)) problems.push(`${route}: ${text}`);
         if (problems.length > reported) console.warn(problems.slice(reported).join('\n'));
         reported = problems.length;
+        await page.getByTestId('language-switch').getByText('中文').click();
+        await navUnits.getByText('组织单位').waitFor();
       }
-      await screenshot(page, 'english-last-page');
       expect(problems).toEqual([]);
     });
-  }, 600_000); // some 40 pages, twice
+  }, 900_000); // some 40 pages, each switched to English and back
 });
