@@ -63,8 +63,12 @@ const NO_GROUPING: string[] = [];
  * text filter, sorting and a column chooser.
  */
 export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data, columns, getRowId, grouping = NO_GROUPING, helperColumns = NO_GROUPING, rowHeight = 36 } = props;
+  // Accessors may translate (t); the table caches accessor values per row object, so the rows are
+  // rebuilt when the language changes — else a switch left those cells in the old language.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rowData = useMemo(() => data.slice(), [data, i18n.language]);
   const initialVisibility = useMemo(
     () => Object.fromEntries([...(props.initiallyHidden ?? []), ...helperColumns].map((id) => [id, false])),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -73,7 +77,7 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
   const table = useTable({
     features: gridFeatures,
     columns,
-    data,
+    data: rowData,
     getRowId: (row: T) => getRowId(row),
     globalFilterFn: 'includesString',
     initialState: { columnVisibility: initialVisibility, expanded: true },
