@@ -202,7 +202,6 @@ describe.skipIf(!hasChromium)('English UI', () => {
       const problems: string[] = [];
       let reported = 0;
       for (const route of routes) {
-        console.info(`english: ${route}`);
         // each page is open in Chinese, with its server texts loaded, when the language switches
         await go(page, route, 'loaded');
         await page.getByTestId('language-switch').getByText('English').click();
