@@ -110,7 +110,7 @@ export const DEFAULT_SOD_RULES: DefaultSodRule[] = [
     risk: 'critical',
     rationale: {
       'zh-CN': '出纳人员不得兼任稽核：保管货币资金的人不得审核这些资金的收付。',
-      en: 'A cashier must not also act as reviewer (稽核): whoever holds the cash must not check its receipts and payments.',
+      en: 'A cashier must not also act as reviewer: whoever holds the cash must not check its receipts and payments.',
     },
     basis: CASHIER_BASIS,
   },
@@ -127,3 +127,15 @@ export const DEFAULT_SOD_RULES: DefaultSodRule[] = [
     basis: CASHIER_BASIS,
   },
 ];
+
+/**
+ * A default rule's rationale or basis in the reader's language. Adopting the defaults stores them in
+ * the adopter's language; while the stored text is still one of the product's own (unchanged, in
+ * either language) it is shown in the UI language. Text a user wrote stays as written.
+ */
+export function localizedDefaultText(code: string, field: 'rationale' | 'basis', stored: string, locale: Locale): string {
+  const rule = DEFAULT_SOD_RULES.find((r) => r.code === code);
+  if (!rule) return stored;
+  const texts = rule[field];
+  return Object.values(texts).includes(stored) ? texts[locale] : stored;
+}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Group, ScrollArea, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import {
   columnFilteringFeature,
@@ -85,11 +85,15 @@ export interface DataGridProps<T extends RowData> {
 }
 
 export function DataGrid<T extends RowData>({ data, columns, getRowId, toolbar, footer, testId, loading }: DataGridProps<T>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Accessors may translate (t); the table caches accessor values per row object, so the rows are
+  // rebuilt when the language changes — else a switch left those cells in the old language.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rowData = useMemo(() => data.slice(), [data, i18n.language]);
   const table = useTable({
     features: gridFeatures,
     columns,
-    data,
+    data: rowData,
     ...(getRowId ? { getRowId: (row: T) => getRowId(row) } : {}),
     globalFilterFn: 'includesString',
     getColumnCanGlobalFilter: (column) => column.id !== 'actions',

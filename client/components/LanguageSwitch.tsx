@@ -35,7 +35,8 @@ export function LanguageSwitch() {
       value={resolveLocale(i18n.language)}
       onChange={(v) => void change(v)}
       data={[
-        { value: 'zh-CN', label: t('language.zh') },
+        // each language named in itself; lang marks the Chinese name as Chinese text in the English UI
+        { value: 'zh-CN', label: <span lang="zh-CN">{t('language.zh')}</span> },
         { value: 'en', label: t('language.en') },
       ]}
     />

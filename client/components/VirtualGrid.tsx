@@ -5,6 +5,7 @@ import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { FlexRender, useTable, type Column, type Row, type RowData } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { GridHeaderLabel, gridFeatures, type GridColumn, type GridFeatures } from './DataGrid.tsx';
+import { headerWidth } from './header-width.ts';
 import './VirtualGrid.css';
 
 /** One group header row as the page draws it. */
@@ -62,8 +63,12 @@ const NO_GROUPING: string[] = [];
  * text filter, sorting and a column chooser.
  */
 export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data, columns, getRowId, grouping = NO_GROUPING, helperColumns = NO_GROUPING, rowHeight = 36 } = props;
+  // Accessors may translate (t); the table caches accessor values per row object, so the rows are
+  // rebuilt when the language changes — else a switch left those cells in the old language.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rowData = useMemo(() => data.slice(), [data, i18n.language]);
   const initialVisibility = useMemo(
     () => Object.fromEntries([...(props.initiallyHidden ?? []), ...helperColumns].map((id) => [id, false])),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -72,7 +77,7 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
   const table = useTable({
     features: gridFeatures,
     columns,
-    data,
+    data: rowData,
     getRowId: (row: T) => getRowId(row),
     globalFilterFn: 'includesString',
     initialState: { columnVisibility: initialVisibility, expanded: true },
@@ -87,7 +92,12 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
   const rows = table.getRowModel().rows;
   const filter = (table.state.globalFilter as string | undefined) ?? '';
   const leafColumns = table.getVisibleLeafColumns();
-  const width = leafColumns.reduce((sum, c) => sum + c.getSize(), 0);
+  // a column is never narrower than its header label in the current language
+  const columnWidth = (c: Column<GridFeatures, T, unknown>) => {
+    const header = c.columnDef.header;
+    return Math.max(c.getSize(), typeof header === 'string' ? headerWidth(t(header)) : 0);
+  };
+  const width = leafColumns.reduce((sum, c) => sum + columnWidth(c), 0);
   const columnsKey = leafColumns.map((c) => c.id).join(',');
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -139,7 +149,7 @@ export function VirtualGrid<T extends RowData>(props: VirtualGridProps<T>) {
         >
           <colgroup>
             {leafColumns.map((c) => (
-              <col key={c.id} style={{ width: c.getSize() }} />
+              <col key={c.id} style={{ width: columnWidth(c) }} />
             ))}
           </colgroup>
           <thead>

@@ -2,7 +2,7 @@ import type { UiMessages } from './zh-CN.ts';
 
 export const uiEn: UiMessages = {
   app: { name: 'Internal control manual', productName: 'ControlBook', loading: 'Loading…' },
-  language: { label: 'Language', zh: '中文', en: 'English' },
+  language: { label: 'Language', zh: '中文', en: 'English', chinese: 'Chinese', english: 'English' },
   nav: {
     groups: { home: 'Home', design: 'Manual design', org: 'Organisation', admin: 'Administration', audit: 'Evaluation' },
     manuals: 'Manuals',
@@ -212,7 +212,7 @@ export const uiEn: UiMessages = {
   importPage: {
     title: 'Import text',
     text: 'Regulation or table-of-contents text',
-    textPlaceholder: 'Paste a regulation or a table of contents, e.g. 第一章 总则 第一条 …',
+    textPlaceholder: 'Paste a regulation or a table of contents, e.g. 1 General / 1.1 Scope …',
     file: 'Choose a .txt file',
     preview: 'Preview',
     save: 'Save into manual',
@@ -392,7 +392,7 @@ export const uiEn: UiMessages = {
       importRemoved: 'Import undone ({{count}} records removed)',
     },
     importPage: {
-      hint: 'Upload a CSV or Excel .xlsx file whose first row holds the headers, in Chinese or English, e.g. 事项/Matter, 单号/Reference, 申请人/Requester, 审批人/Approver, 金额/Amount, 审批日期/Approved on, 执行日期/Executed on, 供应商/Vendor, 会议纪要/Minutes, 授权委托/Delegation. People by employee number or name, matters by code or name. Dry-run first, then import; a file with any error writes nothing.',
+      hint: 'Upload a CSV or Excel .xlsx file whose first row holds the headers, in English or Chinese, e.g. Matter, Reference, Requester, Approver, Amount, Approved on, Executed on, Vendor, Minutes, Delegation. People by employee number or name, matters by code or name. Dry-run first, then import; a file with any error writes nothing.',
       chooseFile: 'Choose file',
       dryRun: 'Dry run',
       commit: 'Import',
@@ -798,7 +798,7 @@ export const uiEn: UiMessages = {
   workbookDownload: {
     button: 'Download evaluation workbook (Excel)',
     current: 'In the current language',
-    zh: 'Chinese workbook (中文)',
+    zh: 'Chinese workbook',
     en: 'English workbook',
     progress: 'Generating and downloading… {{mb}} MB received',
     progressControls: 'Generating the workbook of {{controls}} controls… {{mb}} MB received',
@@ -843,4 +843,5 @@ export const uiEn: UiMessages = {
     mismatch: 'The new passwords do not match',
     changed: 'Password changed',
   },
+  punct: { list: ', ', clause: '; ', colon: ': ', parenOpen: ' (', parenClose: ')' },
 };

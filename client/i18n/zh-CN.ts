@@ -1,7 +1,7 @@
 /** UI strings, Simplified Chinese (default). en.ts must have the same keys (type-checked). */
 export const uiZhCN = {
   app: { name: '内控手册', productName: 'ControlBook', loading: '加载中…' },
-  language: { label: '语言', zh: '中文', en: 'English' },
+  language: { label: '语言', zh: '中文', en: 'English', chinese: '中文', english: '英文' },
   nav: {
     groups: { home: '首页', design: '制度设计', org: '组织架构', admin: '系统管理', audit: '内控评价' },
     manuals: '内控手册',
@@ -842,6 +842,8 @@ export const uiZhCN = {
     mismatch: '两次输入的新密码不一致',
     changed: '密码已修改',
   },
+  /** punctuation between UI pieces (client/lib/punct.ts): full-width in Chinese, ASCII in English */
+  punct: { list: '、', clause: '；', colon: '：', parenOpen: '（', parenClose: '）' },
 };
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };

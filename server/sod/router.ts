@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router, procedure, writeProcedure } from '../trpc/trpc.ts';
 import { id, isoDate } from '../../shared/org.ts';
 import { dutyCategoryInput, dutyCategoryRename, mitigationInput, sodCheckInput, sodRuleInput } from '../../shared/sod.ts';
+import { localizedDefaultText } from '../../shared/sod-defaults.ts';
 import * as q from './queries.ts';
 import * as svc from './service.ts';
 
@@ -23,7 +24,14 @@ export const sodRouter = router({
   }),
 
   rules: router({
-    list: read.query(({ ctx }) => q.listRules(ctx.db)),
+    // default rules' own texts in the reader's language (see localizedDefaultText)
+    list: read.query(async ({ ctx }) =>
+      (await q.listRules(ctx.db)).map((r) => ({
+        ...r,
+        rationale: localizedDefaultText(r.code, 'rationale', r.rationale, ctx.locale),
+        basis: localizedDefaultText(r.code, 'basis', r.basis, ctx.locale),
+      })),
+    ),
     create: write.input(sodRuleInput).mutation(({ ctx, input }) => svc.createRule(ctx.db, ctx.trail, input)),
     update: write
       .input(z.object({ id, data: sodRuleInput }))

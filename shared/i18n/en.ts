@@ -13,7 +13,7 @@ export const en: Messages = {
     control: 'Control point',
   },
   processStatuses: { draft: 'Draft', pending_design: 'Pending design', active: 'Active', retired: 'Retired' },
-  numberingStyles: { decimal: 'Decimal (1 / 1.1 / 1.1.1)', regulation: 'Regulation (第一章 / 第一条 / （一）)' },
+  numberingStyles: { decimal: 'Decimal (1 / 1.1 / 1.1.1)', regulation: 'Chinese regulation (chapter / article / item, in Chinese numerals)' },
   evidenceTypes: {
     original_voucher: 'Original voucher',
     accounting_record: 'Accounting record',
@@ -336,16 +336,16 @@ export const en: Messages = {
   },
   importWarnings: {
     furniture: 'Skipped {{count}} lines that are not content (page numbers {{pages}}, repeated headers/footers {{repeated}}, table-of-contents headings {{toc}}, URLs {{urls}}, download notices {{downloads}}).',
-    inlineFooter: 'Removed {{count}} page footers inside the text (第 X 页 共 Y 页).',
+    inlineFooter: 'Removed {{count}} page footers inside the text ("page X of Y").',
     gap: 'Numbering gap: {{from}} → {{to}} (line {{line}}).',
-    tocDropped: 'Dropped {{count}} table-of-contents headings (chapter numbering restarts at 第一章 with no articles before it).',
+    tocDropped: 'Dropped {{count}} table-of-contents headings (chapter numbering restarts at chapter one with no articles before it).',
     restart: 'Numbering restarts: {{from}} → {{to}} (line {{line}}).',
     outOfSequence: 'Out-of-sequence {{number}} after {{after}} at line {{line}} kept as text.',
     itemNumbering: 'Item numbering: {{from}} → {{to}} (line {{line}}).',
     decimalTocDropped: 'Dropped {{count}} table-of-contents headings (numbering restarts at {{number}} on line {{line}} with no text before it).',
     noParent: '{{number}} (line {{line}}) has no parent heading {{parent}}.',
     preamble: 'Ignored {{chars}} characters before the first heading.',
-    noStructure: 'No structure found: no 第X章/第X节/第X条 markers, numbered items or decimal headings (1, 1.1, 1.1.1).',
+    noStructure: 'No structure found: no chapter, section or article markers, numbered items or decimal headings (1, 1.1, 1.1.1).',
     more: '… and {{count}} more numbering warnings.',
   },
   entities: {

@@ -69,6 +69,20 @@ describeApi('segregation of duties', (env) => {
     expect(rules.find((r) => r.code === 'SOD-02')?.rationale).toMatch(/^Executing and recording must be separate/);
   });
 
+  it("shows the default rules' own texts in the reader's language, and a rewritten rationale as written", async () => {
+    await env().caller('admin').sod.rules.adoptDefaults(); // adopted in Chinese
+    const english = await env().caller('viewer', { locale: 'en' }).sod.rules.list();
+    expect(english.find((r) => r.code === 'SOD-02')).toMatchObject({
+      rationale: expect.stringMatching(/^Executing and recording must be separate/),
+      basis: expect.stringContaining('Basic Standard for Enterprise Internal Control'),
+    });
+    const sod02 = (await env().caller('admin').sod.rules.list()).find((r) => r.code === 'SOD-02')!;
+    const { id, liveMitigations, positionAName, positionBName, updatedAt, ...data } = sod02;
+    await env().caller('admin').sod.rules.update({ id, data: { ...data, rationale: '本公司的理由' } });
+    const after = await env().caller('viewer', { locale: 'en' }).sod.rules.list();
+    expect(after.find((r) => r.code === 'SOD-02')?.rationale).toBe('本公司的理由');
+  });
+
   it('finds a design conflict in a position holding both sides of a rule', async () => {
     const { manager } = await org();
     await env().caller('admin').sod.rules.adoptDefaults();

@@ -3,6 +3,7 @@ import { Alert, Button, Checkbox, FileInput, Group, Progress, Stack, Text, Title
 import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { uploadFile, UploadFailure } from '../../lib/upload.ts';
+import { formatDateTime } from '../../lib/format-date.ts';
 
 interface RestoreResult {
   tables: number;
@@ -76,7 +77,7 @@ export function BackupPage() {
       )}
       {done && (
         <Alert color="green" data-testid="restore-done">
-          {t('backup.restored', { rows: done.rows, tables: done.tables, createdAt: new Date(done.backupCreatedAt).toLocaleString() })}
+          {t('backup.restored', { rows: done.rows, tables: done.tables, createdAt: formatDateTime(done.backupCreatedAt) })}
         </Alert>
       )}
     </Stack>

@@ -71,7 +71,7 @@ export function UserForm({ user, onClose }: { user?: User; onClose: () => void }
       />
       <Select
         label={t('users.locale')}
-        data={LOCALES.map((l) => ({ value: l, label: t(l === 'en' ? 'language.en' : 'language.zh') }))}
+        data={LOCALES.map((l) => ({ value: l, label: t(l === 'en' ? 'language.english' : 'language.chinese') }))}
         allowDeselect={false}
         {...form.getInputProps('locale')}
       />

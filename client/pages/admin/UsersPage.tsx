@@ -26,7 +26,7 @@ export function UsersPage() {
         col.accessor('displayName', { header: 'users.displayName' }),
         col.accessor((u) => t(`roles.${u.role}`), { id: 'role', header: 'users.role' }),
         col.accessor((u) => u.personName ?? '', { id: 'person', header: 'users.person' }),
-        col.accessor((u) => t(u.locale === 'en' ? 'language.en' : 'language.zh'), { id: 'locale', header: 'users.locale' }),
+        col.accessor((u) => t(u.locale === 'en' ? 'language.english' : 'language.chinese'), { id: 'locale', header: 'users.locale' }),
         col.accessor('active', { header: 'users.active', cell: (info) => <YesNo value={info.getValue()} /> }),
       ]),
     [t],

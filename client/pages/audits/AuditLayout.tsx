@@ -4,6 +4,8 @@ import { useLocation, useNavigate, useOutletContext } from 'react-router';
 import { STATUS_COLORS, useAuditDetail, useAuditId, type AuditDetail } from './audit-data.ts';
 import { WorkbookButton } from './WorkbookButton.tsx';
 import { PageOutlet } from '../../components/PageOutlet.tsx';
+import { joinClauses, labelled } from '../../lib/punct.ts';
+import { formatDateTime } from '../../lib/format-date.ts';
 
 const TABS = ['workspace', 'findings', 'signoff', 'compare', 'dashboard'] as const;
 
@@ -51,27 +53,27 @@ export function AuditLayout() {
       </Group>
       <Group gap="lg" mb="xs">
         <Text size="sm" c="dimmed">
-          {t('auditPages.manualVersion')}：{manual.code} {manual.title} · {t('versions.versionLabel', { version: version.versionNo })}
+          {labelled(t, t('auditPages.manualVersion'))}{manual.code} {manual.title} · {t('versions.versionLabel', { version: version.versionNo })}
         </Text>
         <Text size="sm" c="dimmed">
-          {t('auditPages.period')}：{audit.periodFrom} ~ {audit.periodTo}
+          {labelled(t, t('auditPages.period'))}{audit.periodFrom} ~ {audit.periodTo}
         </Text>
         <Text size="sm" c="dimmed">
-          {t('auditPages.baseDate')}：{audit.baseDate}
+          {labelled(t, t('auditPages.baseDate'))}{audit.baseDate}
         </Text>
         <Text size="sm" c="dimmed">
-          {t('auditPages.lead')}：{audit.leadName}
-          {audit.reviewerName ? ` · ${t('auditPages.reviewer')}：${audit.reviewerName}` : ''}
+          {labelled(t, t('auditPages.lead'))}{audit.leadName}
+          {audit.reviewerName ? ` · ${labelled(t, t('auditPages.reviewer'))}${audit.reviewerName}` : ''}
         </Text>
       </Group>
       {scopeGaps.length > 0 && (
         <Alert color="orange" py={6} mb="xs" title={t('auditPages.scopeGaps', { count: scopeGaps.length })} data-testid="audit-scope-gaps">
-          {scopeGaps.map((g) => `${g.number} ${g.title}`).join('；')}
+          {joinClauses(t, scopeGaps.map((g) => `${g.number} ${g.title}`))}
         </Alert>
       )}
       {audit.status === 'signed_off' && (
         <Alert color="teal" py={6} mb="xs" data-testid="audit-readonly">
-          {t('auditPages.signedOffReadOnly', { at: audit.signedOffAt ? new Date(audit.signedOffAt).toLocaleString() : '' })}
+          {t('auditPages.signedOffReadOnly', { at: audit.signedOffAt ? formatDateTime(audit.signedOffAt) : '' })}
         </Alert>
       )}
       <Tabs

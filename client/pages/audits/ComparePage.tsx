@@ -5,6 +5,7 @@ import { formatScore, roundScore } from '../../../shared/scoring.ts';
 import type { ComparisonState } from '../../../shared/audits.ts';
 import { useTRPC } from '../../lib/trpc.ts';
 import { SEVERITY_COLORS, useAuditId, type AuditComparison } from './audit-data.ts';
+import { labelled } from '../../lib/punct.ts';
 
 const STATE_COLORS: Record<ComparisonState, string> = {
   effective: 'teal',
@@ -94,10 +95,10 @@ export function ComparePage() {
       <Card withBorder>
         <Group gap="xl">
           <Text size="sm">
-            {t('auditPages.compare.against')}：<b>{c.previous.name}</b>
+            {labelled(t, t('auditPages.compare.against'))}<b>{c.previous.name}</b>
           </Text>
           <Text size="sm" data-testid="compare-company">
-            {t('auditPages.score.company')}：{formatScore(c.company.before, t('scoring.na'))} → <b>{formatScore(c.company.after, t('scoring.na'))}</b>{' '}
+            {labelled(t, t('auditPages.score.company'))}{formatScore(c.company.before, t('scoring.na'))} → <b>{formatScore(c.company.after, t('scoring.na'))}</b>{' '}
             <Delta value={c.company.before != null && c.company.after != null ? c.company.after - c.company.before : null} />
           </Text>
         </Group>

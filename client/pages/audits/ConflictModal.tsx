@@ -4,6 +4,7 @@ import { formatScore } from '../../../shared/scoring.ts';
 import type { AuditControl } from './audit-data.ts';
 import type { TestFormValues } from './test-draft.ts';
 import type { TestConflict } from './use-save-test.ts';
+import { formatDateTime } from '../../lib/format-date.ts';
 
 /** Someone saved this control first: show who and what, then reload (theirs) or keep mine. */
 export function ConflictModal(props: {
@@ -50,7 +51,7 @@ export function ConflictModal(props: {
                       {describe(theirs)}
                       {theirs.state === 'tested' && theirs.r != null ? ` → r ${formatScore(theirs.r)}` : ` → ${t(`scoring.states.${theirs.state}`)}`}
                       <Text size="xs" c="dimmed">
-                        {t('auditPages.test.savedBy', { by: theirs.updatedBy ?? theirs.testerName ?? '', at: new Date(theirs.updatedAt).toLocaleString() })}
+                        {t('auditPages.test.savedBy', { by: theirs.updatedBy ?? theirs.testerName ?? '', at: formatDateTime(theirs.updatedAt) })}
                       </Text>
                     </>
                   ) : (

@@ -6,6 +6,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useAuditId, type AuditListItem } from './audit-data.ts';
 import { DashboardView } from './DashboardView.tsx';
+import { withNote } from '../../lib/punct.ts';
 
 const NO_AUDITS: AuditListItem[] = [];
 
@@ -35,7 +36,7 @@ export function DashboardPage() {
       <Group justify="space-between" align="flex-start">
         <PageTitle>{t('auditPages.dashboard.title')}</PageTitle>
         <Select
-          data={list.map((a) => ({ value: String(a.id), label: `${a.name}（${t(`audits.statuses.${a.status}`)}）` }))}
+          data={list.map((a) => ({ value: String(a.id), label: withNote(t, a.name, t(`audits.statuses.${a.status}`)) }))}
           value={auditId == null ? null : String(auditId)}
           onChange={setPicked}
           allowDeselect={false}

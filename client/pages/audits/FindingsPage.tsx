@@ -10,6 +10,7 @@ import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { inFieldwork, SEVERITY_COLORS, useInvalidateAudits, type AuditDetail, type AuditFinding } from './audit-data.ts';
 import { useAuditOutlet } from './AuditLayout.tsx';
 import { attachmentOf, FindingForm } from './FindingForm.tsx';
+import { joinList } from '../../lib/punct.ts';
 
 const col = gridColumnHelper<AuditFinding>();
 
@@ -23,7 +24,7 @@ export function useAttachmentLabel(detail: AuditDetail) {
     return (f: AuditFinding) => {
       switch (attachmentOf(f)) {
         case 'controls':
-          return f.controlIds.map((id) => controls.get(id) ?? `#${id}`).join('、');
+          return joinList(t, f.controlIds.map((id) => controls.get(id) ?? `#${id}`));
         case 'process':
           return processes.get(f.processId!) ?? `#${f.processId}`;
         case 'unit':

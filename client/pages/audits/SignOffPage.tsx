@@ -10,8 +10,10 @@ import { useCan, useSessionUser } from '../../lib/session.tsx';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { isEditable, useInvalidateAudits, type AuditDetail } from './audit-data.ts';
 import { useAuditOutlet } from './AuditLayout.tsx';
+import { labelled } from '../../lib/punct.ts';
+import { formatDateTime } from '../../lib/format-date.ts';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '');
+const when = (iso: string | null) => (iso ? formatDateTime(iso) : '');
 
 /** Controls that block the lead's sign-off: not tested (the shared roll-up's signOffBlockers). */
 function useBlockers(detail: AuditDetail) {
@@ -78,7 +80,7 @@ export function SignOffPage() {
           {t('auditPages.signoff.progress')}
         </Title>
         <Group gap="xs">
-          <Text size="sm">{t('auditPages.status')}：</Text>
+          <Text size="sm">{labelled(t, t('auditPages.status'))}</Text>
           <Badge variant="light" data-testid="signoff-status">
             {t(`audits.statuses.${audit.status}`)}
           </Badge>
@@ -130,7 +132,7 @@ export function SignOffPage() {
             {t('auditPages.signoff.reviewerTitle')}
           </Title>
           <Text size="sm">
-            {t('auditPages.reviewer')}：{audit.reviewerName ?? t('common.none')}
+            {labelled(t, t('auditPages.reviewer'))}{audit.reviewerName ?? t('common.none')}
           </Text>
           {audit.reviewerSignedAt ? (
             <Text size="sm" c="teal" data-testid="reviewer-signed">
@@ -162,7 +164,7 @@ export function SignOffPage() {
             {t('auditPages.signoff.leadTitle')}
           </Title>
           <Text size="sm">
-            {t('auditPages.lead')}：{audit.leadName}
+            {labelled(t, t('auditPages.lead'))}{audit.leadName}
           </Text>
           {audit.signedOffAt ? (
             <Stack gap={4}>
@@ -171,7 +173,7 @@ export function SignOffPage() {
               </Text>
               {audit.contentHash && (
                 <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="content-hash">
-                  {t('auditPages.signoff.hash')}：{audit.contentHash}
+                  {labelled(t, t('auditPages.signoff.hash'))}{audit.contentHash}
                 </Text>
               )}
             </Stack>

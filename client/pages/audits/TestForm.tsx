@@ -5,6 +5,8 @@ import { EVIDENCE_STATUSES } from '../../../shared/audits.ts';
 import { formatScore, GRADES, type ControlResult, type SampleSizeTable, type ScoringIssue } from '../../../shared/scoring.ts';
 import type { AuditControl, AuditTest } from './audit-data.ts';
 import { issueField, suggestedSize, type Count, type EvidenceValue, type TestFormValues } from './test-draft.ts';
+import { labelled, withNote } from '../../lib/punct.ts';
+import { formatDateTime } from '../../lib/format-date.ts';
 
 const NONE = '__none';
 
@@ -113,11 +115,11 @@ export function TestForm(props: {
               {' · '}
               {t(`frequencies.${control.frequency}`)} · {t(`automations.${control.automation}`)}
               {control.ownerPositionName ? ` · ${control.ownerPositionName}` : ''}
-              {control.unitName ? `（${control.unitName}）` : ''}
+              {control.unitName ? withNote(t, '', control.unitName) : ''}
             </Text>
             {control.inspections.map((ins, i) => (
               <Text key={i} size="xs" c="dimmed" lineClamp={2}>
-                {t(`inspectionMethods.${ins.method}`)}：{ins.procedure}
+                {labelled(t, t(`inspectionMethods.${ins.method}`))}{ins.procedure}
               </Text>
             ))}
           </div>
@@ -286,7 +288,7 @@ export function TestForm(props: {
           </Group>
           {test && (test.updatedBy || test.testerName) && (
             <Text size="xs" c="dimmed" data-testid="test-saved-by">
-              {t('auditPages.test.savedBy', { by: test.updatedBy ?? test.testerName ?? '', at: new Date(test.updatedAt).toLocaleString() })}
+              {t('auditPages.test.savedBy', { by: test.updatedBy ?? test.testerName ?? '', at: formatDateTime(test.updatedAt) })}
             </Text>
           )}
         </Stack>

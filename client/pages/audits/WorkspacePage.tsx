@@ -13,6 +13,7 @@ import { livePanelData, ScorePanel } from './ScorePanel.tsx';
 import { TestForm } from './TestForm.tsx';
 import { applyShortcut, draftResult, isShortcut, sameValues, valuesFromTest, type TestFormValues } from './test-draft.ts';
 import { useSaveTest } from './use-save-test.ts';
+import { joinList } from '../../lib/punct.ts';
 
 type Filter = 'mine' | 'notTested' | 'deficient' | 'keyOnly';
 const NO_FILTERS: Filter[] = [];
@@ -119,13 +120,13 @@ export function WorkspacePage() {
         test,
         result,
         dirty: drafts.has(c.id),
-        tester: test?.testerName ?? c.processIds.flatMap((p) => testerNames.get(p) ?? []).join('、'),
+        tester: test?.testerName ?? joinList(t, c.processIds.flatMap((p) => testerNames.get(p) ?? [])),
         evidenceSeen: evidence.filter((e) => e.status === 'seen').length,
         evidenceRequired: c.evidenceTypes.length,
       });
     }
     return out;
-  }, [detail.controls, testsByControl, draftResults, drafts, filters, processFilter, mine, testerNames]);
+  }, [detail.controls, testsByControl, draftResults, drafts, filters, processFilter, mine, testerNames, t]);
 
   // ── the selected control's form ──
   const selected = selectedId == null ? undefined : controlsById.get(selectedId);

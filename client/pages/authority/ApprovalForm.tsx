@@ -8,6 +8,7 @@ import { useTRPC } from '../../lib/trpc.ts';
 import { saveForm } from '../../lib/errors.ts';
 import { today, useAuthorityLookups, useInvalidateAuthority, type Violation } from './authority-data.ts';
 import { useDescribeViolation } from './ViolationsPage.tsx';
+import { withNote } from '../../lib/punct.ts';
 
 const id = (v: string | null) => (v ? Number(v) : 0);
 
@@ -39,7 +40,7 @@ export function ApprovalForm({ onClose }: { onClose: () => void }) {
   const matter = form.values.matterId ? matterById.get(Number(form.values.matterId)) : undefined;
   const delegationOptions = delegations
     .filter((d) => String(d.matterId) === form.values.matterId && String(d.delegateId) === form.values.approverId)
-    .map((d) => ({ value: String(d.id), label: `#${d.id} ${d.delegatorName} → ${d.delegateName}（${d.validFrom} – ${d.validTo}）` }));
+    .map((d) => ({ value: String(d.id), label: withNote(t, `#${d.id} ${d.delegatorName} → ${d.delegateName}`, `${d.validFrom} – ${d.validTo}`) }));
 
   const submit = form.onSubmit(async (v) => {
     await saveForm(form, 'common.saved', async () => {

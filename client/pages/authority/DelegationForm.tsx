@@ -6,6 +6,7 @@ import { FormModal } from '../../components/FormModal.tsx';
 import { useTRPC } from '../../lib/trpc.ts';
 import { saveForm } from '../../lib/errors.ts';
 import { today, useAuthorityLookups, useInvalidateAuthority, type Delegation } from './authority-data.ts';
+import { withNote } from '../../lib/punct.ts';
 
 const id = (v: string | null) => (v ? Number(v) : 0);
 
@@ -33,7 +34,7 @@ export function DelegationForm({ delegation, all, onClose }: { delegation?: Dele
   const matterId = form.values.matterId ? Number(form.values.matterId) : null;
   const parentOptions = all
     .filter((d) => d.id !== delegation?.id && d.matterId === matterId && !d.revokedAt)
-    .map((d) => ({ value: String(d.id), label: `#${d.id} ${d.delegatorName} → ${d.delegateName}（${d.validFrom} – ${d.validTo}）` }));
+    .map((d) => ({ value: String(d.id), label: withNote(t, `#${d.id} ${d.delegatorName} → ${d.delegateName}`, `${d.validFrom} – ${d.validTo}`) }));
   const submit = form.onSubmit(async (v) => {
     const data = {
       delegatorId: id(v.delegatorId),

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { formatAmount, type MatterUnit } from '../../../shared/authority.ts';
 import { useTRPC, type RouterOutputs } from '../../lib/trpc.ts';
+import { withNote } from '../../lib/punct.ts';
 
 /** Row shapes of the authority API, and the lookups its pages share. */
 export type Matter = RouterOutputs['authority']['matters']['list'][number];
@@ -28,6 +29,7 @@ export function useInvalidateAuthority() {
 /** Matters, people and positions as select options. */
 export function useAuthorityLookups() {
   const trpc = useTRPC();
+  const { t } = useTranslation();
   const matters = useQuery(trpc.authority.matters.list.queryOptions()).data ?? (NONE as Matter[]);
   const people = useQuery(trpc.org.people.list.queryOptions()).data ?? NONE;
   const positions = useQuery(trpc.org.positions.list.queryOptions({})).data ?? NONE;
@@ -37,9 +39,9 @@ export function useAuthorityLookups() {
       matterById: new Map(matters.map((m) => [m.id, m])),
       matterOptions: matters.map((m) => ({ value: String(m.id), label: `${m.code} ${m.name}` })),
       personOptions: people.map((p) => ({ value: String(p.id), label: `${p.employeeNo} ${p.name}` })),
-      positionOptions: positions.map((p) => ({ value: String(p.id), label: `${p.name}（${p.unitName} · ${p.levelRank}）` })),
+      positionOptions: positions.map((p) => ({ value: String(p.id), label: withNote(t, p.name, `${p.unitName} · ${p.levelRank}`) })),
     }),
-    [matters, people, positions],
+    [matters, people, positions, t],
   );
 }
 

@@ -16,6 +16,7 @@ import { LintList } from './controls/LintFlags.tsx';
 import { ControlSection } from './controls/ControlSection.tsx';
 import { LinksSection } from './controls/LinksSection.tsx';
 import { ProposalsSection } from './ProposalsSection.tsx';
+import { joinList, labelled } from '../../lib/punct.ts';
 
 const NO_UNITS: Unit[] = [];
 
@@ -79,20 +80,20 @@ function NodeView({ node }: { node: TreeNode }) {
       {node.kind === 'process' && (
         <Stack gap={4} mt="md">
           <Text size="sm">
-            <b>{t('outline.ownerUnit')}：</b>
+            <b>{labelled(t, t('outline.ownerUnit'))}</b>
             {unitName(node.ownerUnitId)}
           </Text>
           <Text size="sm">
-            <b>{t('outline.designSubjects')}：</b>
-            {node.designSubjects.join('、')}
+            <b>{labelled(t, t('outline.designSubjects'))}</b>
+            {joinList(t, node.designSubjects)}
           </Text>
           <Text size="sm">
-            <b>{t('outline.designBusinessTypes')}：</b>
-            {node.designBusinessTypes.join('、')}
+            <b>{labelled(t, t('outline.designBusinessTypes'))}</b>
+            {joinList(t, node.designBusinessTypes)}
           </Text>
           <Text size="sm">
-            <b>{t('outline.designUnits')}：</b>
-            {node.designUnitIds.map(unitName).join('、')}
+            <b>{labelled(t, t('outline.designUnits'))}</b>
+            {joinList(t, node.designUnitIds.map(unitName))}
           </Text>
         </Stack>
       )}

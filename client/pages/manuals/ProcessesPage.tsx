@@ -8,6 +8,7 @@ import { useTRPC, type RouterOutputs } from '../../lib/trpc.ts';
 import type { Unit } from '../../lib/org-types.ts';
 import { useManualId } from './ManualLayout.tsx';
 import { StatusBadge } from './OutlineRow.tsx';
+import { joinList } from '../../lib/punct.ts';
 
 type Process = RouterOutputs['manual']['processes'][number];
 type GroupBy = 'subject' | 'businessType' | 'unit';
@@ -80,7 +81,7 @@ export function ProcessesPage() {
       pcol.columns([
         pcol.accessor('number', { header: 'outline.number' }),
         pcol.accessor('title', { header: 'outline.titleLabel', cell: (info) => link(info.row.original) }),
-        pcol.accessor('designBusinessTypes', { header: 'outline.designBusinessTypes', cell: (info) => info.getValue().join('、') }),
+        pcol.accessor('designBusinessTypes', { header: 'outline.designBusinessTypes', cell: (info) => joinList(t, info.getValue()) }),
       ]),
     [manualId],
   );

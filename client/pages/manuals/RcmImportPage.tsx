@@ -129,8 +129,8 @@ export function RcmImportPage() {
               value={lang}
               onChange={(v) => setLang(v as Locale)}
               data={[
-                { value: 'zh-CN', label: t('language.zh') },
-                { value: 'en', label: t('language.en') },
+                { value: 'zh-CN', label: t('language.chinese') },
+                { value: 'en', label: t('language.english') },
               ]}
             />
             <Button component="a" href={rcmExportUrl(manualId, lang)} download size="xs" variant="light" data-testid="rcm-export">

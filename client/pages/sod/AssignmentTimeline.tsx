@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Badge, Box, Group, SegmentedControl, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { PersonDrillDown } from './sod-types.ts';
+import { joinList } from '../../lib/punct.ts';
 
 const DAY = 86_400_000;
 const toDay = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
@@ -99,7 +100,7 @@ export function AssignmentTimeline({ data, nameOf }: { data: PersonDrillDown; na
                 {a.unitName} · {a.validFrom} – {a.validTo ?? t('sodPage.openEnded')}
               </Text>
               <Text size="xs" c="dimmed" truncate>
-                {a.duties.map(nameOf).join('、')}
+                {joinList(t, a.duties.map(nameOf))}
               </Text>
             </Box>
             <Box style={{ position: 'relative', flex: 1, height: 22, background: 'var(--mantine-color-gray-0)' }}>

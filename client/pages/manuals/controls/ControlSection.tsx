@@ -19,6 +19,7 @@ import { checkWeight } from './matrix-editing.ts';
 import { useMatrix, useRefreshControls } from './use-control-mutations.ts';
 import { EvidenceTypesInput } from './EvidenceTypesInput.tsx';
 import { InspectionsInput } from './InspectionsInput.tsx';
+import { withNote } from '../../../lib/punct.ts';
 
 type ControlDetail = RouterOutputs['controls']['get'];
 const NO_POSITIONS: Position[] = [];
@@ -81,7 +82,7 @@ function ControlForm({ control, manualId, canWrite }: { control: ControlDetail; 
 
   const defaults = matrix?.manual ?? { keyWeight: 3, generalWeight: 1 };
   const positionOptions = useMemo(
-    () => positions.map((p) => ({ value: String(p.id), label: `${p.name}（${p.unitName}）` })),
+    () => positions.map((p) => ({ value: String(p.id), label: withNote(t, p.name, p.unitName) })),
     [positions],
   );
   const options = (list: readonly string[], ns: string) => list.map((v) => ({ value: v, label: t(`${ns}.${v}`) }));

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { i18n } from '../../../i18n/index.ts';
 import { useTranslation } from 'react-i18next';
 import type { LintItem, LintLevel } from '../../../../shared/control-lint.ts';
+import { useDuties } from '../../../lib/duty-names.ts';
 
 /** Design-lint findings as flags (grid, outline rows) and as a list (side panel). */
 
@@ -11,8 +12,10 @@ export const LINT_COLORS: Record<LintLevel, string> = { error: 'red', warning: '
 const LINT_ICONS: Record<LintLevel, string> = { error: '✕', warning: '⚠', info: 'ℹ' };
 const LEVEL_RANK: Record<LintLevel, number> = { error: 0, warning: 1, info: 2 };
 
-export function lintMessage(t: TFunction | typeof i18n.t, item: LintItem): string {
-  return t(`lint.${item.code}`, item.params);
+/** The message of a finding; a duty (owner_conflict) is named in the UI language, never by its code. */
+export function lintMessage(t: TFunction | typeof i18n.t, item: LintItem, dutyName: (code: string) => string): string {
+  const { duty } = item.params;
+  return t(`lint.${item.code}`, duty == null ? item.params : { ...item.params, duty: dutyName(String(duty)) });
 }
 
 /** The most serious level among the items (null when there are none). */
@@ -26,11 +29,12 @@ export function worstLevel(items: readonly LintItem[] | undefined): LintLevel | 
  * spans, not Mantine components: a grid shows dozens of these per screen while scrolling.
  */
 export const LintBadges = memo(function LintBadges({ items, testId }: { items: readonly LintItem[] | undefined; testId?: string }) {
+  const { nameOf } = useDuties();
   if (!items?.length) return <span data-testid={testId} data-lint-count={0} />;
   return (
     <span data-testid={testId} data-lint-count={items.length} style={{ display: 'inline-flex', gap: 2 }}>
       {items.map((item, i) => {
-        const message = lintMessage(i18n.t, item);
+        const message = lintMessage(i18n.t, item, nameOf);
         return (
           <span
             key={`${item.code}-${item.processId}-${i}`}
@@ -59,6 +63,7 @@ export const LintBadges = memo(function LintBadges({ items, testId }: { items: r
 /** A single dot for an outline row: the worst level, all messages in the tooltip. */
 export const LintDot = memo(function LintDot({ items, nodeId }: { items: readonly LintItem[] | undefined; nodeId: number }) {
   const { t } = useTranslation();
+  const { nameOf } = useDuties();
   const level = worstLevel(items);
   if (!level || !items) return null;
   return (
@@ -67,7 +72,7 @@ export const LintDot = memo(function LintDot({ items, nodeId }: { items: readonl
         <Stack gap={2}>
           {items.map((item, i) => (
             <Text key={i} size="xs">
-              {lintMessage(t, item)}
+              {lintMessage(t, item, nameOf)}
             </Text>
           ))}
         </Stack>
@@ -86,6 +91,7 @@ export const LintDot = memo(function LintDot({ items, nodeId }: { items: readonl
 /** The findings of one node, written out (side panel). */
 export function LintList({ items }: { items: readonly LintItem[] | undefined }) {
   const { t } = useTranslation();
+  const { nameOf } = useDuties();
   if (!items?.length) return null;
   const sorted = [...items].sort((a, b) => LEVEL_RANK[a.level] - LEVEL_RANK[b.level]);
   return (
@@ -93,7 +99,7 @@ export function LintList({ items }: { items: readonly LintItem[] | undefined }) 
       <Stack gap={4}>
         {sorted.map((item, i) => (
           <Text key={i} size="xs" data-lint-code={item.code}>
-            {LINT_ICONS[item.level]} {lintMessage(t, item)}
+            {LINT_ICONS[item.level]} {lintMessage(t, item, nameOf)}
           </Text>
         ))}
       </Stack>

@@ -9,6 +9,7 @@ import { useManualId } from '../ManualLayout.tsx';
 import { liveDesign } from './matrix-data.ts';
 import { LINT_COLORS, lintMessage } from './LintFlags.tsx';
 import { useMatrix } from './use-control-mutations.ts';
+import { useDuties } from '../../../lib/duty-names.ts';
 
 interface LintRow {
   key: string;
@@ -30,6 +31,7 @@ export function LintPage() {
   const { t } = useTranslation();
   const manualId = useManualId();
   const matrix = useMatrix(manualId);
+  const { nameOf } = useDuties();
   const [code, setCode] = useState<string | null>(null);
 
   const rows = useMemo<LintRow[]>(() => {
@@ -46,7 +48,7 @@ export function LintPage() {
         level: item.level,
         levelRank: LEVELS.indexOf(item.level),
         code: item.code,
-        message: lintMessage(t, item),
+        message: lintMessage(t, item, nameOf),
         nodeId: item.nodeId,
         number: node?.number ?? '',
         title: node?.title ?? t('lintPage.manualSettings'),
@@ -55,7 +57,7 @@ export function LintPage() {
     });
     // errors first; within a level, document order (the lint lists processes, then controls)
     return out.sort((a, b) => a.levelRank - b.levelRank);
-  }, [matrix.data, t]);
+  }, [matrix.data, t, nameOf]);
   const shown = useMemo(() => (code ? rows.filter((r) => r.code === code) : rows), [rows, code]);
 
   const columns = useMemo(

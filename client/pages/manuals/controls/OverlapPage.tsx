@@ -10,6 +10,7 @@ import { notifyError } from '../../../lib/errors.ts';
 import type { Unit } from '../../../lib/org-types.ts';
 import { useManualId } from '../ManualLayout.tsx';
 import { useMatrix, useRefreshControls } from './use-control-mutations.ts';
+import { joinList, labelled } from '../../../lib/punct.ts';
 
 type Overlap = RouterOutputs['controls']['overlap'];
 type SharedGroup = Overlap['shared'][number];
@@ -146,9 +147,9 @@ function ProcessBases({ process, unitNames }: { process: SharedGroup['controls']
   const unitName = (id: number) => unitNames.get(id) ?? `#${id}`;
   const unitIds = [...new Set([...process.designUnitIds, ...(process.ownerUnitId == null ? [] : [process.ownerUnitId])])];
   const parts = [
-    ...process.designSubjects.map((s) => `${t('overlap.bases.subject')}：${s}`),
-    ...process.designBusinessTypes.map((s) => `${t('overlap.bases.business_type')}：${s}`),
-    ...unitIds.map((u) => `${t('overlap.bases.unit')}：${unitName(u)}`),
+    ...process.designSubjects.map((s) => `${labelled(t, t('overlap.bases.subject'))}${s}`),
+    ...process.designBusinessTypes.map((s) => `${labelled(t, t('overlap.bases.business_type'))}${s}`),
+    ...unitIds.map((u) => `${labelled(t, t('overlap.bases.unit'))}${unitName(u)}`),
   ];
   return (
     <Text size="xs" c="dimmed" truncate>
@@ -161,7 +162,7 @@ function DuplicatesTable({ duplicates, manualId }: { duplicates: Duplicate[]; ma
   const { t } = useTranslation();
   const canWrite = useCan('manual.write');
   const customEvidence = new Map((useMatrix(manualId).data?.evidenceTypes ?? []).map((e) => [e.code, e.name]));
-  const evidence = (codes: string[]) => codes.map((c) => customEvidence.get(c) ?? t(`evidenceTypes.${c}`)).join('、');
+  const evidence = (codes: string[]) => joinList(t, codes.map((c) => customEvidence.get(c) ?? t(`evidenceTypes.${c}`)));
   const [merging, setMerging] = useState<Duplicate | null>(null);
   const [shown, setShown] = useState(PAGE);
   const side = (s: Summary) => (

@@ -64,6 +64,8 @@ function labelsOf(t: TFunction, custom: readonly { code: string; name: string }[
     scoring: table(SCORING_METHODS, 'scoringMethods'),
     key: t('controlLevels.key'),
     general: t('controlLevels.general'),
+    list: t('punct.list'),
+    clause: t('punct.clause'),
   };
 }
 type Labels = ReturnType<typeof labelsOf>;
@@ -104,7 +106,7 @@ export function buildMatrixRows(data: MatrixData, design: LiveDesign, t: TFuncti
       number: c.number,
       title: c.title,
       processIds: c.processIds,
-      processLabel: processLabels.join('；'),
+      processLabel: processLabels.join(labels.clause),
       processLabels,
       stepLabel: step ? `${step.number} ${step.title}` : '',
       shared: c.shared,
@@ -113,7 +115,7 @@ export function buildMatrixRows(data: MatrixData, design: LiveDesign, t: TFuncti
       owner: c.ownerPositionName ?? '',
       ownerPositionId: c.ownerPositionId,
       unit: c.ownerUnitName ?? '',
-      evidence: c.evidenceTypes.map((e) => labels.evidence.get(e) ?? e).join('、'),
+      evidence: c.evidenceTypes.map((e) => labels.evidence.get(e) ?? e).join(labels.list),
       evidenceCount: c.evidenceTypes.length,
       inspectionCount: c.inspectionCount,
       objective: c.objective,
@@ -124,7 +126,7 @@ export function buildMatrixRows(data: MatrixData, design: LiveDesign, t: TFuncti
       scoringMethod: labels.scoring.get(c.scoringMethod) ?? c.scoringMethod,
       processGroup: c.processIds[0] == null ? '' : String(c.processIds[0]),
       unitGroup: c.ownerUnitName ?? '',
-      subjectGroup: [...new Set(c.processIds.flatMap((p) => processes.get(p)?.designSubjects ?? []))].sort().join('、'),
+      subjectGroup: [...new Set(c.processIds.flatMap((p) => processes.get(p)?.designSubjects ?? []))].sort().join(labels.list),
     };
     cache.rows.set(c, row);
     return row;
