@@ -12,6 +12,8 @@ export interface BenchResult {
   ratio: number;
   /** what was compared: sizes, medians, units */
   details: string;
+  /** set when the run shows a defect (e.g. a lost save): the line is printed, then the bench fails */
+  failure?: string;
 }
 
 export interface BenchCase {
