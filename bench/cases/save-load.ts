@@ -42,6 +42,8 @@ export interface SaveLoadResult {
   latencies: number[];
   conflicts: number;
   errors: number;
+  /** what the errors were: HTTP status or tRPC code, or the network error's name → count */
+  errorKinds: Record<string, number>;
   elapsedMs: number;
 }
 
@@ -62,6 +64,7 @@ export async function runTesters(plan: SaveLoadPlan): Promise<SaveLoadResult> {
   const latencies: number[] = [];
   let conflicts = 0;
   let errors = 0;
+  const errorKinds: Record<string, number> = {};
   const testers = plan.cookies.length;
   const ownShare = Math.floor((plan.testIds.length - plan.hot) / testers);
   const t0 = performance.now();
@@ -86,9 +89,10 @@ export async function runTesters(plan: SaveLoadPlan): Promise<SaveLoadResult> {
         evidence: [{ evidenceType: 'work_record', status: 'seen', reference: `R-${i}-${seq}` }],
       },
     };
+    let kind: string;
     try {
       const res = await fetch(`${plan.base}/audits.saveTest`, { method: 'POST', headers: { ...headers, cookie: plan.cookies[i]! }, body: JSON.stringify(body) });
-      const json = (await res.json()) as SaveResponse;
+      const json = (await res.json().catch(() => ({}))) as SaveResponse;
       if (res.ok && json.result) {
         acks.push({ testId, version: json.result.data.version, notes });
         seen[i]!.set(testId, json.result.data.version);
@@ -99,10 +103,14 @@ export async function runTesters(plan: SaveLoadPlan): Promise<SaveLoadResult> {
         seen[i]!.set(testId, json.error.data.current.version);
         return 'conflict';
       }
-    } catch {
-      // a refused or cut connection is an error like a 5xx
+      kind = `${res.status}${json.error?.data?.code ? `:${json.error.data.code}` : ''}`;
+    } catch (err) {
+      // a refused, cut or timed-out connection is an error like a 5xx
+      const cause = (err as { cause?: { code?: string; name?: string } }).cause;
+      kind = cause?.code ?? cause?.name ?? (err as Error).name;
     }
     errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
     return 'error';
   };
 
@@ -140,7 +148,7 @@ export async function runTesters(plan: SaveLoadPlan): Promise<SaveLoadResult> {
   };
 
   await Promise.all(Array.from({ length: testers }, (_, i) => (plan.mode === 'open' ? openTester(i) : closedTester(i))));
-  return { acks, latencies, conflicts, errors, elapsedMs: performance.now() - t0 };
+  return { acks, latencies, conflicts, errors, errorKinds, elapsedMs: performance.now() - t0 };
 }
 
 /** runTesters in a child process (this file, run through tsx). */
