@@ -12,6 +12,8 @@ export interface BenchResult {
   ratio: number;
   /** what was compared: sizes, medians, units */
   details: string;
+  /** set when the run shows a defect (e.g. a lost save): the line is printed, then the bench fails */
+  failure?: string;
 }
 
 export interface BenchCase {
@@ -64,5 +66,32 @@ export async function withFreshDatabase<T>(backend: BenchContext['backend'], fn:
   } finally {
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
     await admin.close();
+  }
+}
+
+/**
+ * Rows the database wrote (inserted, updated or deleted, in any table of the schema) per call of
+ * `fn`, averaged over `ops` calls — counted by the database itself: a row-level trigger on every
+ * table adds to a counter while fn runs, and is dropped again before anything is timed.
+ */
+export async function rowsWrittenPerOp(db: Database['db'], fn: () => Promise<unknown>, ops = 3): Promise<number> {
+  const { sql } = await import('kysely');
+  const tables = (
+    await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%'`.execute(db)
+  ).rows.map((r) => r.name);
+  await sql`create table bench_rows_written (n bigint not null)`.execute(db);
+  await sql`insert into bench_rows_written values (0)`.execute(db);
+  await sql`create function bench_count_row() returns trigger language plpgsql as $$ begin update bench_rows_written set n = n + 1; return null; end $$`.execute(db);
+  try {
+    for (const t of tables) await sql`create trigger bench_count_row after insert or update or delete on ${sql.id(t)} for each row execute function bench_count_row()`.execute(db);
+    for (let i = 0; i < ops; i++) await fn();
+    const { rows } = await sql<{ n: string }>`select n::text as n from bench_rows_written`.execute(db);
+    return Number(rows[0]!.n) / ops;
+  } finally {
+    for (const t of tables) await sql`drop trigger if exists bench_count_row on ${sql.id(t)}`.execute(db);
+    await sql`drop function bench_count_row()`.execute(db);
+    await sql`drop table bench_rows_written`.execute(db);
   }
 }

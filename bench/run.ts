@@ -12,6 +12,7 @@ import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.
  * `npm run bench [-- NAME…]`: runs each case on a fresh PGlite database, and again on PostgreSQL
  * when DATABASE_URL is set. Prints one line per case and backend:
  *   BENCH <case> ratio=<feature cost / baseline cost> backend=<pglite|postgres> <details>
+ * Exits non-zero when a case throws or reports a failure (e.g. concurrent-save losing a save).
  */
 const CASES: BenchCase[] = [apiRoundtrip, outlineInsert, outlineMove, outlineTree, controlsLint, controlsOverlap, sodPeople, authorityCheck, scoreRollup, concurrentSave, workbookExport, ...(process.env.DATABASE_URL ? [moveToPostgresBench] : [])];
 
@@ -30,6 +31,10 @@ for (const c of selected) {
     try {
       const result = await withFreshDatabase(backend, (database) => c.run({ backend, database }));
       console.log(`BENCH ${c.name} ratio=${result.ratio.toFixed(2)} backend=${backend} ${result.details}`);
+      if (result.failure) {
+        failed = true;
+        console.error(`bench case ${c.name} on ${backend} FAILED: ${result.failure}`);
+      }
     } catch (err) {
       failed = true;
       console.error(`bench case ${c.name} on ${backend} failed:`, err);

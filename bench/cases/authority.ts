@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../server/db/connect.ts';
 import { Trail } from '../../server/audit/trail.ts';
 import { saveMatrix } from '../../server/authority/service.ts';
-import { checkApprovals } from '../../server/authority/check.ts';
+import { applyCheckSettings, checkApprovals } from '../../server/authority/check.ts';
 import { MAX_CHAIN, type BandInput } from '../../shared/authority.ts';
 import { medianMs, type BenchCase } from '../harness.ts';
 
@@ -262,10 +262,14 @@ const plainStatements = [
     select 'split_transaction' as kind, count(*)::int as n from reach where lim < 'Infinity'::numeric and total > lim and amt <= lim`,
 ];
 
+/** The plain statements in one transaction under the check's own session settings (work_mem, jit). */
 async function plainSqlCounts(db: Database['db']): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const statement of plainStatements) for (const { kind, n } of (await statement.execute(db)).rows) counts[kind] = Number(n);
-  return counts;
+  return db.transaction().execute(async (trx) => {
+    await applyCheckSettings(trx);
+    const counts: Record<string, number> = {};
+    for (const statement of plainStatements) for (const { kind, n } of (await statement.execute(trx)).rows) counts[kind] = Number(n);
+    return counts;
+  });
 }
 
 /** The narrower join the first version compared against: records ⋈ the approver's assignments ⋈ the band (below-band only). */
@@ -293,7 +297,8 @@ const formatCounts = (counts: Record<string, number>) =>
  * The full approval-record check (every violation kind, the split check as a window query, counts
  * per kind and the first page with names — what `authority.check` runs) against the same
  * violations found by plain SQL (above), whose counts must agree kind by kind. The narrower
- * below-band-only join is timed too and its ratio printed.
+ * below-band-only join is timed too and its ratio printed. Both baselines run in a transaction under
+ * the check's own session settings (applyCheckSettings: work_mem, jit), as the check does.
  */
 export const authorityCheck: BenchCase = {
   name: 'authority-check',
@@ -308,7 +313,15 @@ export const authorityCheck: BenchCase = {
     }
     const baseline = await medianMs(() => plainSqlCounts(db), ITERATIONS, 1);
     const feature = await medianMs(check, ITERATIONS, 1);
-    const belowBand = await medianMs(() => belowBandJoin.execute(db), ITERATIONS, 1);
+    const belowBand = await medianMs(
+      () =>
+        db.transaction().execute(async (trx) => {
+          await applyCheckSettings(trx);
+          return belowBandJoin.execute(trx);
+        }),
+      ITERATIONS,
+      1,
+    );
     return {
       ratio: feature / baseline,
       details:

@@ -5,11 +5,11 @@ import { writeAuditWorkbook } from '../../server/workbook/audit-workbook.ts';
 import type { AuditWorkbookData } from '../../shared/audits.ts';
 
 /**
- * Child process of the `workbook-export` bench; the workbook data object (auditWorkbookData)
- * arrives on stdin. `feature`: write the evaluation workbook — once cold (its peak RSS is
- * reported), then timed. `baseline`: the same cells (read back from one written workbook, not
- * timed) written by a bare exceljs streaming writer: no styles, merges, conditional formats or
- * chart. Separate processes, so neither pays for the other's data in its heap. Prints JSON.
+ * Child process of the `workbook-export` bench. `feature`: the workbook data object
+ * (auditWorkbookData) arrives on stdin; write the evaluation workbook — once cold (its peak RSS is
+ * reported), then timed. `baseline`: a downloaded workbook arrives on stdin; its cells (read back,
+ * not timed) are written by a bare exceljs streaming writer: no styles, merges, conditional formats
+ * or chart. Separate processes, so neither pays for the other's data in its heap. Prints JSON.
  */
 
 const mode = process.argv[2] as 'feature' | 'baseline';
@@ -38,10 +38,10 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 const cpu: number[] = [];
@@ -55,10 +55,11 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-const data = JSON.parse(await readStdin()) as AuditWorkbookData;
-const input = { data, locale: 'zh-CN' as const, conflicts: [], violations: [] };
+const stdin = await readStdin();
 
 if (mode === 'feature') {
+  const data = JSON.parse(stdin.toString('utf8')) as AuditWorkbookData;
+  const input = { data, locale: 'zh-CN' as const, conflicts: [], violations: [] };
   let bytes = 0;
   const feature = async () => {
     const out = new Counter();
@@ -71,10 +72,9 @@ if (mode === 'feature') {
   for (let i = 0; i < iterations; i++) ms.push(await timed(feature));
   console.log(JSON.stringify({ ms, cpu, rssMb, bytes }));
 } else {
-  const chunks: Buffer[] = [];
-  await writeAuditWorkbook(input, new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c), done()) }));
+  // stdin holds a downloaded workbook: its cells are what the baseline writes
   const sheets: { name: string; rows: ExcelJS.CellValue[][] }[] = [];
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.concat(chunks)]), {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([stdin]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'ignore',

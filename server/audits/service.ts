@@ -45,6 +45,7 @@ import {
 import type { Role } from '../../shared/roles.ts';
 import * as q from './queries.ts';
 import { versionModel, versionModelById, type ModelControl, type VersionModel } from './version-model.ts';
+import { scoringDigestById, type ScoringDigest } from './scoring-digest.ts';
 
 /**
  * Audits (docs/design.md §3.4, §3.7). Writes run in the caller's transaction (writeProcedure) and record
@@ -593,14 +594,15 @@ export async function scores(db: Executor, auditId: number): Promise<ScoreReport
 }
 
 async function scoresOf(db: Executor, audit: q.AuditHead): Promise<ScoreReport> {
-  const model = await versionModelById(db, audit.manualVersionId);
+  // the version's scoring digest, not its full model: a cold roll-up then reads ~1 MB, not the snapshot
+  const digest = await scoringDigestById(db, audit.manualVersionId);
   const results = await q.resultsOfAudit(db, audit.id);
   const findings = await q.findingsOfAudit(db, audit.id);
-  const processes = audit.scopeProcessIds.map((id) => ({ id, status: model.processById.get(id)?.status ?? null, inScope: true }));
+  const processes = audit.scopeProcessIds.map((id) => ({ id, status: digest.processStatus.get(id) ?? null, inScope: true }));
   // the same input toScoringInput builds from a `get` payload, without a row object per test
   try {
     return computeScores({
-      controls: scoringControls(model, audit, results),
+      controls: scoringControls(digest, audit, results),
       results,
       findings: scoringFindings(findings),
       baseDate: audit.baseDate,
@@ -613,38 +615,33 @@ async function scoresOf(db: Executor, audit: q.AuditHead): Promise<ScoreReport> 
   }
 }
 
-const scoringControlCache = new WeakMap<VersionModel, Map<string, { ids: number[]; controls: ScoringControlInput[] }>>();
+const scoringControlCache = new WeakMap<ScoringDigest, Map<string, { ids: number[]; controls: ScoringControlInput[] }>>();
 
 /**
  * The roll-up's control list of an audit. Its test rows were created from controlsInScope of the
  * same (immutable) version and scope, so the list is built once per version and scope and reused;
  * if the stored rows ever differ from it (e.g. hand-made data) it is built from the rows instead.
  */
-function scoringControls(model: VersionModel, audit: Pick<q.AuditHead, 'scopeProcessIds' | 'scopeUnitIds'>, results: SortedResults): ScoringControlInput[] {
-  const toInput = (c: ModelControl): ScoringControlInput => ({
-    id: c.id,
-    weight: c.attrs.weight,
-    isKey: c.attrs.isKey,
-    element: c.attrs.element,
-    stepIds: c.stepIds,
-    processIds: c.processIds,
-    unitId: c.attrs.ownerUnitId,
-  });
-  let byScope = scoringControlCache.get(model);
-  if (!byScope) scoringControlCache.set(model, (byScope = new Map()));
+function scoringControls(digest: ScoringDigest, audit: Pick<q.AuditHead, 'scopeProcessIds' | 'scopeUnitIds'>, results: SortedResults): ScoringControlInput[] {
+  let byScope = scoringControlCache.get(digest);
+  if (!byScope) scoringControlCache.set(digest, (byScope = new Map()));
   const key = `${audit.scopeProcessIds.join(',')}|${audit.scopeUnitIds.join(',')}`;
   let entry = byScope.get(key);
   if (!entry) {
-    const controls = controlsInScope(model, audit.scopeProcessIds, audit.scopeUnitIds).map(toInput);
+    // the same selection as controlsInScope, over the digest
+    const scoped = new Set(audit.scopeProcessIds.filter((id) => digest.processStatus.get(id) !== 'pending_design'));
+    const units = new Set(audit.scopeUnitIds);
+    const controls = digest.controls.filter((c) => c.processIds.some((p) => scoped.has(p)) || (c.unitId != null && units.has(c.unitId)));
     entry = { ids: controls.map((c) => c.id).sort((a, b) => a - b), controls };
     byScope.set(key, entry);
   }
   // both ascending: the same ids position by position
   const { ids } = entry;
   if (results.ids.length === ids.length && results.ids.every((id, i) => id === ids[i])) return entry.controls;
+  const byId = new Map(digest.controls.map((c) => [c.id, c]));
   return [...results.keys()].flatMap((id) => {
-    const c = model.controlById.get(id);
-    return c ? [toInput(c)] : [];
+    const c = byId.get(id);
+    return c ? [c] : [];
   });
 }
 

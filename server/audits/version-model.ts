@@ -132,6 +132,11 @@ export async function versionModel(db: Executor, header: q.VersionHeader): Promi
   return model;
 }
 
+/** Forget every parsed version (benches: the cold roll-up a restart or a new version pays). */
+export function clearVersionModelCache(): void {
+  cache.clear();
+}
+
 export async function versionModelById(db: Executor, versionId: number): Promise<VersionModel> {
   const header = await q.versionHeader(db, { id: versionId });
   if (!header) throw new Error(`manual_version ${versionId} not found`);

@@ -93,14 +93,22 @@ function holds(x: RawBuilder<unknown>) {
 }
 
 /**
+ * The session settings the check runs with (SET LOCAL: only its own transaction); exported so the
+ * bench's plain-SQL baseline runs under the same ones.
+ */
+export async function applyCheckSettings(trx: Executor): Promise<void> {
+  await sql`set local work_mem = '64MB'`.execute(trx);
+  // row estimates through CTEs are rough: JIT would spend seconds compiling a plan that runs in less
+  await sql`set local jit = off`.execute(trx);
+}
+
+/**
  * Run the check. The statement sorts and hashes every record a few times: it gets the memory for
  * that instead of spilling to disk, and no JIT (SET LOCAL: only its own transaction).
  */
 export async function checkApprovals(db: Executor, filter: CheckFilter): Promise<CheckResult> {
   const run = async (trx: Executor) => {
-    await sql`set local work_mem = '64MB'`.execute(trx);
-    // row estimates through CTEs are rough: JIT would spend seconds compiling a plan that runs in less
-    await sql`set local jit = off`.execute(trx);
+    await applyCheckSettings(trx);
     return (await checkQuery(trx, filter)).execute(trx);
   };
   const { rows } = db.isTransaction ? await run(db) : await (db as Kysely<DB>).transaction().execute(run);

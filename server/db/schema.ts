@@ -150,6 +150,14 @@ export interface ManualVersionTable {
   snapshot: ColumnType<unknown, string, string>;
 }
 
+/** The roll-up's digest of a published version (server/audits/scoring-digest.ts). */
+export interface ManualVersionScoringTable {
+  version_id: number;
+  format: number;
+  digest: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface ManualEvidenceTypeTable {
   manual_id: number;
   code: string;
@@ -416,6 +424,7 @@ export interface DB {
   audit_evidence: AuditEvidenceTable;
   finding: FindingTable;
   finding_control: FindingControlTable;
+  manual_version_scoring: ManualVersionScoringTable;
 }
 
 export type OrgUnitRow = Selectable<OrgUnitTable>;

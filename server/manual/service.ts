@@ -13,6 +13,8 @@ import * as q from './queries.ts';
 import * as controls from '../controls/service.ts';
 import * as controlQ from '../controls/queries.ts';
 import type { SnapshotControl } from '../../shared/controls.ts';
+import { storeDigestOfSnapshot } from '../audits/scoring-digest.ts';
+import type { SnapshotNode as VersionSnapshotNode } from '../audits/version-model.ts';
 
 /**
  * Outline editing. Every operation runs in the caller's transaction (writeProcedure), writes
@@ -323,6 +325,8 @@ export async function publish(trx: Executor, trail: Trail, manualId: number, not
     })
     .returning(['id', 'version_no as versionNo', 'published_at as publishedAt', 'node_count as nodeCount'])
     .executeTakeFirstOrThrow();
+  // the roll-up's digest now, so the first auditor of this version does not wait for it
+  await storeDigestOfSnapshot(trx, row.id, snapshot as unknown as VersionSnapshotNode[]);
   await trail.record({ entity: 'manual_version', entityId: row.id, action: 'publish', after: { manualId, ...row, note } });
   return row;
 }

@@ -9,6 +9,7 @@ import { describeApi } from './harness.ts';
 import { buildApp } from '../../server/app.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { hasSoffice, recalc } from '../fixtures/libreoffice.ts';
+import { cachedResult, loadWorkbook } from '../fixtures/cached-values.ts';
 import type { ScoreReport, SetScore } from '../../shared/scoring.ts';
 
 /**
@@ -18,10 +19,8 @@ import type { ScoreReport, SetScore } from '../../shared/scoring.ts';
  */
 
 const text = (v: ExcelJS.CellValue): string => (v && typeof v === 'object' && 'richText' in v ? v.richText.map((r) => r.text).join('') : v == null ? '' : String(v));
-const result = (cell: ExcelJS.Cell) => {
-  const v = cell.value as ExcelJS.CellFormulaValue;
-  return v.result === undefined ? 0 : v.result;
-};
+/** the formula's stored result; a missing one fails (exceljs alone reads a cached 0 and no result alike) */
+const result = cachedResult;
 
 /** Summary score rows by section: name → score cell value (cached or recalculated). */
 function summaryScores(wb: ExcelJS.Workbook, sheet: string, sections: string[]) {
@@ -90,8 +89,7 @@ describeApi('evaluation workbook', (env) => {
         expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
         expect(res.headers['content-disposition']).toMatch(/^attachment; filename=".*\.xlsx"; filename\*=UTF-8''/);
         expect(decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1]!)).toBe(`${audit.name}-${audit.baseDate}.xlsx`);
-        const wb = new ExcelJS.Workbook();
-        await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+        const wb = await loadWorkbook(res.rawPayload);
         expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '控制点', '缺陷', '不相容职务冲突', '越权审批', '评分方法', '流程-控制点']);
         const e = await expected(audit.id);
         expect(wb.getWorksheet('控制点')!.rowCount).toBe(1 + e.detail.controls.length);
@@ -118,8 +116,7 @@ describeApi('evaluation workbook', (env) => {
       const cookie = await login(server, 'auditor');
       const en = await server.inject({ url: `/api/audits/${audit!.id}/workbook.xlsx?lang=en`, headers: { cookie } });
       expect(en.statusCode).toBe(200);
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(en.rawPayload as unknown as ArrayBuffer);
+      const wb = await loadWorkbook(en.rawPayload);
       expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Controls', 'Findings', 'Incompatible duties', 'Authority violations', 'Method', 'Process links']);
       const missing = await server.inject({ url: '/api/audits/999999/workbook.xlsx?lang=en', headers: { cookie } });
       expect(missing.statusCode).toBe(404);
@@ -137,8 +134,7 @@ describeApi('evaluation workbook', (env) => {
       const cookie = await login(server, 'viewer');
       const [audit] = await env().caller('viewer').audits.list();
       const res = await server.inject({ url: `/api/audits/${audit!.id}/workbook.xlsx?lang=en`, headers: { cookie } });
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(recalc(res.rawPayload) as unknown as ArrayBuffer);
+      const wb = await loadWorkbook(recalc(res.rawPayload));
       const e = await expected(audit!.id);
       const s = summaryScores(wb, 'Summary', ['Company score', 'Scores by process', 'Scores by unit']);
       expectScores(s['Company score']!, [[[...s['Company score']!.keys()][0]!, e.scores.company]]);
