@@ -6,7 +6,6 @@ import { RISK_LEVELS, addDays } from '../../shared/sod.ts';
 import { medianMs, type BenchCase } from '../harness.ts';
 
 const PEOPLE = 10_000;
-const ASSIGNMENTS_PER_PERSON = 3; // 30,000
 const UNITS = 100;
 const POSITIONS = 3_000;
 const RULES = 200;

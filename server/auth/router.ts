@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { router, publicProcedure, procedure, writeProcedure } from '../trpc/trpc.ts';
+import { router, publicProcedure, writeProcedure } from '../trpc/trpc.ts';
 import { changePasswordInput, loginInput, LOCALES } from '../../shared/auth.ts';
 import { appError } from '../errors.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
