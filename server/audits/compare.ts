@@ -10,6 +10,7 @@ import {
   type ComparisonState,
 } from '../../shared/audits.ts';
 import * as q from './queries.ts';
+import * as cq from './compare.queries.ts';
 import { versionModelById, type VersionModel } from './version-model.ts';
 import { findingView } from './findings.ts';
 import { requireAudit } from './guards.ts';
@@ -35,20 +36,9 @@ async function defaultPrevious(db: Executor, audit: Audit): Promise<number | nul
   const ancestors = new Set<number>([audit.id]);
   for (let id = audit.previousRevisionId; id != null; ) {
     ancestors.add(id);
-    id = (await db.selectFrom('audit').select('previous_revision_id').where('id', '=', id).executeTakeFirst())?.previous_revision_id ?? null;
+    id = await cq.previousRevisionId(db, id);
   }
-  const row = await db
-    .selectFrom('audit')
-    .select('id')
-    .where('manual_id', '=', audit.manualId)
-    .where('status', '=', 'signed_off')
-    .where('id', 'not in', [...ancestors])
-    .where('base_date', '<=', audit.baseDate)
-    .orderBy('base_date', 'desc')
-    .orderBy('revision', 'desc')
-    .orderBy('signed_off_at', 'desc')
-    .executeTakeFirst();
-  return row?.id ?? null;
+  return cq.latestSignedOffBefore(db, audit.manualId, audit.baseDate, [...ancestors]);
 }
 
 export async function compare(db: Executor, auditId: number, previousAuditId?: number): Promise<AuditComparison> {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
@@ -6,6 +5,7 @@ import {
   type AuditFinding,
 } from '../../shared/audits.ts';
 import * as q from './queries.ts';
+import * as fq from './findings.queries.ts';
 import { versionModelById, type VersionModel } from './version-model.ts';
 import { type Actor, type FindingData, type SaveFindingInput, assertEntryOpen, conflict, lockAudit } from './guards.ts';
 import { controlsInScope, relevantProcessIds } from './scope.ts';
@@ -21,13 +21,7 @@ export function findingView(row: q.FindingRow): AuditFinding {
 async function checkFinding(trx: Executor, state: q.AuditState, model: VersionModel, data: FindingData) {
   const controlIds = [...new Set(data.controlIds)];
   if (controlIds.length) {
-    const inScope = await trx
-      .selectFrom('audit_test')
-      .select('control_id')
-      .where('audit_id', '=', state.id)
-      .where('control_id', 'in', controlIds)
-      .execute();
-    const found = new Set(inScope.map((r) => r.control_id));
+    const found = new Set(await fq.testedControlIds(trx, state.id, controlIds));
     const outside = controlIds.find((id) => !found.has(id));
     if (outside != null) throw appError('BAD_REQUEST', 'errors.audits.controlOutsideScope', { control: model.controlById.get(outside)?.number ?? outside });
   }
@@ -46,8 +40,7 @@ async function checkFinding(trx: Executor, state: q.AuditState, model: VersionMo
   if (data.status === 'closed' && !data.closedOn) throw appError('BAD_REQUEST', 'errors.audits.closedOnRequired');
   if ((data.proposalNodeId == null) !== !data.proposalText) throw appError('BAD_REQUEST', 'errors.audits.proposalIncomplete');
   if (data.proposalNodeId != null) {
-    const node = await trx.selectFrom('manual_node').select('id').where('id', '=', data.proposalNodeId).where('manual_id', '=', state.manualId).executeTakeFirst();
-    if (!node) throw appError('BAD_REQUEST', 'errors.audits.proposalNode', { id: data.proposalNodeId });
+    if (!(await fq.manualHasNode(trx, state.manualId, data.proposalNodeId))) throw appError('BAD_REQUEST', 'errors.audits.proposalNode', { id: data.proposalNodeId });
   }
   return controlIds;
 }
@@ -79,15 +72,10 @@ export async function saveFinding(trx: Executor, trail: Trail, actor: Actor, inp
   let findingId: number;
   let before: q.FindingRow | undefined;
   if (input.findingId == null) {
-    // codes F-001, F-002 … per audit; the advisory lock orders concurrent creators of one audit
-    await sql`select pg_advisory_xact_lock(${0x0a0d17}, ${input.auditId})`.execute(trx);
-    const last = await trx
-      .selectFrom('finding')
-      .select(sql<number>`coalesce(max(nullif(regexp_replace(code, '\\D', '', 'g'), '')::int), 0)`.as('n'))
-      .where('audit_id', '=', input.auditId)
-      .executeTakeFirstOrThrow();
-    const code = `F-${String(last.n + 1).padStart(3, '0')}`;
-    findingId = (await trx.insertInto('finding').values({ audit_id: input.auditId, code, ...values }).returning('id').executeTakeFirstOrThrow()).id;
+    // codes F-001, F-002 … per audit
+    const last = await fq.lockLastFindingNumber(trx, input.auditId);
+    const code = `F-${String(last + 1).padStart(3, '0')}`;
+    findingId = await fq.insertFinding(trx, { audit_id: input.auditId, code, ...values });
   } else {
     before = await q.findingById(trx, input.findingId);
     if (!before || before.auditId !== input.auditId) throw notFound('finding', input.findingId);
@@ -95,18 +83,12 @@ export async function saveFinding(trx: Executor, trail: Trail, actor: Actor, inp
     const findingConflict = (row: q.FindingRow) =>
       conflict('errors.audits.findingConflict', { code: row.code, by: row.updatedBy ?? '?', at: row.updatedAt, version: row.version, current: findingView(row) });
     if (before.version !== input.expectedVersion) throw findingConflict(before);
-    const updated = await trx
-      .updateTable('finding')
-      .set({ ...values, version: sql<number>`version + 1`, updated_at: sql<string>`now()` })
-      .where('id', '=', input.findingId)
-      .where('version', '=', input.expectedVersion)
-      .returning('id')
-      .executeTakeFirst();
+    const updated = await fq.updateFinding(trx, input.findingId, input.expectedVersion, values);
     if (!updated) throw findingConflict((await q.findingById(trx, input.findingId))!);
     findingId = input.findingId;
-    await trx.deleteFrom('finding_control').where('finding_id', '=', findingId).execute();
+    await fq.deleteFindingControls(trx, findingId);
   }
-  if (controlIds.length) await trx.insertInto('finding_control').values(controlIds.map((control_id) => ({ finding_id: findingId, control_id }))).execute();
+  if (controlIds.length) await fq.insertFindingControls(trx, findingId, controlIds);
   const after = findingView((await q.findingById(trx, findingId))!);
   await trail.record({ entity: 'finding', entityId: findingId, action: before ? 'update' : 'create', before: before && findingView(before), after });
   return after;
@@ -120,7 +102,7 @@ export async function deleteFinding(trx: Executor, trail: Trail, findingId: numb
   if (expectedVersion != null && expectedVersion !== before.version) {
     throw conflict('errors.audits.findingConflict', { code: before.code, by: before.updatedBy ?? '?', at: before.updatedAt, version: before.version, current: findingView(before) });
   }
-  await trx.deleteFrom('finding').where('id', '=', findingId).execute();
+  await fq.deleteFindingRow(trx, findingId);
   await trail.record({ entity: 'finding', entityId: findingId, action: 'delete', before: findingView(before) });
   return { id: findingId };
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
@@ -10,6 +9,7 @@ import {
   type AuditStatus,
 } from '../../shared/audits.ts';
 import * as q from './queries.ts';
+import * as lq from './lifecycle.queries.ts';
 import { versionModel, versionModelById } from './version-model.ts';
 import { type Actor, type CreateAuditInput, type UpdateAuditInput, assertLeadOrAdmin, assertNotSignedOff, checkDates, leadName, lockAudit, requireAudit, requireAuditUser } from './guards.ts';
 import { controlsInScope, relevantProcessIds } from './scope.ts';
@@ -40,26 +40,20 @@ export async function createAudit(trx: Executor, trail: Trail, input: CreateAudi
   const controls = controlsInScope(model, processIds, unitIds);
   if (!controls.length) throw appError('BAD_REQUEST', 'errors.audits.noControls');
 
-  const row = await trx
-    .insertInto('audit')
-    .values({
-      manual_id: input.manualId,
-      manual_version_id: header.id,
-      name: input.name,
-      period_from: input.periodFrom,
-      period_to: input.periodTo,
-      base_date: input.baseDate,
-      scope_process_ids: processIds,
-      scope_unit_ids: unitIds,
-      lead_user_id: input.leadUserId,
-      reviewer_user_id: input.reviewerUserId,
-      sample_sizes: JSON.stringify(input.sampleSizes ?? DEFAULT_SAMPLE_SIZES),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  // one test row per control in scope, in one statement (an array parameter: no parameter limit)
-  await sql`insert into audit_test (audit_id, control_id)
-    select ${row.id}, c from unnest(${sql.val(controls.map((c) => c.id))}::int[]) as c`.execute(trx);
+  const row = await lq.insertAudit(trx, {
+    manual_id: input.manualId,
+    manual_version_id: header.id,
+    name: input.name,
+    period_from: input.periodFrom,
+    period_to: input.periodTo,
+    base_date: input.baseDate,
+    scope_process_ids: processIds,
+    scope_unit_ids: unitIds,
+    lead_user_id: input.leadUserId,
+    reviewer_user_id: input.reviewerUserId,
+    sample_sizes: JSON.stringify(input.sampleSizes ?? DEFAULT_SAMPLE_SIZES),
+  });
+  await lq.insertTestRows(trx, row.id, controls.map((c) => c.id));
   const audit = await requireAudit(trx, row.id);
   await trail.record({ entity: 'audit', entityId: row.id, action: 'create', after: { ...audit, controls: controls.length } });
   return audit;
@@ -78,20 +72,15 @@ export async function updateAudit(trx: Executor, trail: Trail, actor: Actor, aud
   if (before.reviewerSignedAt && (data.reviewerUserId !== undefined || data.baseDate !== undefined)) {
     throw appError('PRECONDITION_FAILED', 'errors.audits.reviewerSigned', { at: before.reviewerSignedAt });
   }
-  await trx
-    .updateTable('audit')
-    .set({
-      name: next.name,
-      period_from: next.periodFrom,
-      period_to: next.periodTo,
-      base_date: next.baseDate,
-      lead_user_id: next.leadUserId,
-      reviewer_user_id: next.reviewerUserId,
-      sample_sizes: JSON.stringify(next.sampleSizes),
-      updated_at: sql<string>`now()`,
-    })
-    .where('id', '=', auditId)
-    .execute();
+  await lq.updateAuditRow(trx, auditId, {
+    name: next.name,
+    period_from: next.periodFrom,
+    period_to: next.periodTo,
+    base_date: next.baseDate,
+    lead_user_id: next.leadUserId,
+    reviewer_user_id: next.reviewerUserId,
+    sample_sizes: JSON.stringify(next.sampleSizes),
+  });
   const after = await requireAudit(trx, auditId);
   await trail.record({ entity: 'audit', entityId: auditId, action: 'update', before, after });
   return after;
@@ -112,15 +101,10 @@ export async function setStatus(trx: Executor, trail: Trail, auditId: number, st
   }
   // back to fieldwork: the reviewer's signature no longer covers what will change
   const clearReview = status === 'fieldwork' && state.status === 'review';
-  await trx
-    .updateTable('audit')
-    .set({
-      status,
-      updated_at: sql<string>`now()`,
-      ...(clearReview ? { reviewer_signed_at: null, reviewer_signed_by: null } : {}),
-    })
-    .where('id', '=', auditId)
-    .execute();
+  await lq.updateAuditRow(trx, auditId, {
+    status,
+    ...(clearReview ? { reviewer_signed_at: null, reviewer_signed_by: null } : {}),
+  });
   await trail.record({ entity: 'audit', entityId: auditId, action: 'set_status', before: { status: state.status }, after: { status } });
   return requireAudit(trx, auditId);
 }
@@ -134,14 +118,12 @@ export async function assignTesters(trx: Executor, trail: Trail, auditId: number
   }
   const ids = [...new Set(userIds)];
   for (const id of ids) await requireAuditUser(trx, id, 'audits.duties.tester');
-  const before = await trx.selectFrom('audit_tester').select('user_id').where('audit_id', '=', auditId).where('process_id', '=', processId).execute();
-  await trx.deleteFrom('audit_tester').where('audit_id', '=', auditId).where('process_id', '=', processId).execute();
-  if (ids.length) await trx.insertInto('audit_tester').values(ids.map((user_id) => ({ audit_id: auditId, process_id: processId, user_id }))).execute();
+  const before = await lq.replaceTesters(trx, auditId, processId, ids);
   await trail.record({
     entity: 'audit',
     entityId: auditId,
     action: 'assign_testers',
-    before: { processId, userIds: before.map((b) => b.user_id) },
+    before: { processId, userIds: before },
     after: { processId, userIds: ids },
   });
   return (await q.testersOfAudit(trx, auditId)).filter((t) => t.processId === processId);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
@@ -11,6 +10,7 @@ import {
   type AuditTest,
 } from '../../shared/audits.ts';
 import * as q from './queries.ts';
+import * as tq from './tests.queries.ts';
 import { versionModel, type ModelControl } from './version-model.ts';
 import { type Actor, type SaveTestInput, type TestData, assertEntryOpen, conflict, lockAudit } from './guards.ts';
 
@@ -44,47 +44,37 @@ export async function saveTest(trx: Executor, trail: Trail, actor: Actor, input:
   const data = input.data;
   const result = checkTestData(control, data);
 
-  const updated = await trx
-    .updateTable('audit_test')
-    .set({
-      applicability: data.applicability,
-      na_reason: data.naReason,
-      design: data.design,
-      population: data.population,
-      sample_size: data.sampleSize,
-      samples_tested: data.samplesTested,
-      exceptions: data.exceptions,
-      grade: data.grade,
-      r: result.state === 'tested' ? result.r : null,
-      state: result.state,
-      notes: data.notes,
-      tester_user_id: actor.id,
-      version: sql<number>`version + 1`,
-      updated_at: sql<string>`now()`,
-      updated_by: actor.displayName,
-    })
-    .where('id', '=', current.id)
-    .where('version', '=', input.expectedVersion)
-    .returning(q.testReturning)
-    .executeTakeFirst();
+  const updated = await tq.updateTest(trx, current.id, input.expectedVersion, {
+    applicability: data.applicability,
+    na_reason: data.naReason,
+    design: data.design,
+    population: data.population,
+    sample_size: data.sampleSize,
+    samples_tested: data.samplesTested,
+    exceptions: data.exceptions,
+    grade: data.grade,
+    r: result.state === 'tested' ? result.r : null,
+    state: result.state,
+    notes: data.notes,
+    tester_user_id: actor.id,
+    updated_by: actor.displayName,
+  });
   // a concurrent save committed between our read and our write
   if (!updated) throw await testConflict(trx, (await q.testById(trx, current.id))!);
 
-  if (found.hasEvidence) await trx.deleteFrom('audit_evidence').where('test_id', '=', current.id).execute();
+  if (found.hasEvidence) await tq.deleteEvidence(trx, current.id);
   if (data.evidence.length) {
-    await trx
-      .insertInto('audit_evidence')
-      .values(
-        data.evidence.map((e) => ({
-          test_id: current.id,
-          evidence_type: e.evidenceType,
-          status: e.status,
-          reference: e.reference,
-          file_name: e.fileName,
-          location: e.location,
-        })),
-      )
-      .execute();
+    await tq.insertEvidence(
+      trx,
+      data.evidence.map((e) => ({
+        test_id: current.id,
+        evidence_type: e.evidenceType,
+        status: e.status,
+        reference: e.reference,
+        file_name: e.fileName,
+        location: e.location,
+      })),
+    );
   }
   const saved: AuditTest = { ...updated, testerName: actor.displayName, evidence: data.evidence };
   await trail.record({
