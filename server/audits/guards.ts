@@ -13,6 +13,7 @@ import {
 } from '../../shared/audits.ts';
 import type { Role } from '../../shared/roles.ts';
 import * as q from './queries.ts';
+import { addDays } from '../../shared/dates.ts';
 
 
 /** Audits: the checks every use case shares (the audit exists, is locked, is open, who may act), the actor and input types, and the signed-off error. */
@@ -47,12 +48,6 @@ export function mapSignedOffError(err: unknown): TRPCError | null {
 }
 
 // ── helpers ─────────────────────────────────────────────────────
-function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 export function listText(items: readonly string[], max = 20): string {
   return items.length > max ? `${items.slice(0, max).join('、')} …（+${items.length - max}）` : items.join('、');
 }
