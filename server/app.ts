@@ -6,8 +6,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import { sql } from 'kysely';
 import type { Database } from './db/connect.ts';
+import { ping } from './db/ping.ts';
 import { appRouter, type AppRouter } from './trpc/app-router.ts';
 import { createRequestContext } from './trpc/context.ts';
 import { CSRF_HEADER } from '../shared/http.ts';
@@ -81,7 +81,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get('/api/health', async (_req, reply) => {
     try {
-      await sql`select 1`.execute(db);
+      await ping(db);
       return { status: 'ok', database: backend };
     } catch (err) {
       app.log.error({ err }, 'health check: database unreachable');

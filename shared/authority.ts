@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDate } from './org.ts';
+import { addDays } from './dates.ts';
 
 /**
  * Approval authority (docs/design.md §3.6): matters, bands (lower exclusive, upper inclusive), who may
@@ -489,12 +490,6 @@ export interface CheckContext {
 }
 
 const cents = (x: number) => Math.round(x * 100) / 100;
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Every violation of every record, in record order then VIOLATION_KINDS order. */
 export function checkRecords(records: ApprovalRecordInfo[], ctx: CheckContext): Violation[] {

@@ -124,9 +124,14 @@ export interface ManualWeights {
   generalWeight: number;
 }
 
+/** The manual's default weight for a control of this level (key or general). */
+export function defaultWeight(isKey: boolean, defaults: ManualWeights): number {
+  return isKey ? defaults.keyWeight : defaults.generalWeight;
+}
+
 /** The weight that counts: the control's override, else the manual default for its level. */
 export function effectiveWeight(control: { isKey: boolean; weight: number | null }, defaults: ManualWeights): number {
-  return control.weight ?? (control.isKey ? defaults.keyWeight : defaults.generalWeight);
+  return control.weight ?? defaultWeight(control.isKey, defaults);
 }
 
 

@@ -141,6 +141,7 @@ function normalise(text: string): string {
     .replace(/\r\n?/g, '\n')
     .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF0E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
+    // eslint-disable-next-line no-control-regex -- control characters are what this replaces
     .replace(/[\u3000\u00A0\u1680\u2000-\u200A\u202F\u205F\v\f\u0000-\u0008\u000E-\u001F\u007F\u2028\u2029]/g, ' ');
 }
 

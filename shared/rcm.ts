@@ -1,6 +1,7 @@
 import {
   AUTOMATIONS,
   CONTROL_NATURES,
+  defaultWeight,
   ELEMENTS,
   EVIDENCE_TYPES,
   FREQUENCIES,
@@ -455,7 +456,7 @@ function controlAttributes(
     const w = Number(toHalfWidth(c.weight).trim());
     if (!Number.isFinite(w) || w <= 0 || w > MAX_WEIGHT || Math.abs(Math.round(w * 10_000) - w * 10_000) > 1e-6) at('weight', 'badWeight', { value: c.weight });
     // the manual's default for the level is no override: export → import keeps "default"
-    else if (w !== (isKey ? lookups.weights.keyWeight : lookups.weights.generalWeight)) weight = w;
+    else if (w !== defaultWeight(isKey, lookups.weights)) weight = w;
   }
 
   let ownerPositionId: number | null = null;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { addDays } from './dates.ts';
 import {
   RuleIndex,
-  addDays,
   buildMatrix,
   conflictKey,
   conflictKindOfKey,

@@ -579,13 +579,6 @@ export function buildMatrix(rules: readonly (MatrixRule & { kind: SodRuleKind; d
   return [...cells.values()];
 }
 
-/** ISO date `days` after `iso` (negative: before). */
-export function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 const isoOfDayCache = new Map<number, string>();
 /** The ISO date of a day number (days since 1970-01-01); one shared string per day, as bulk loads repeat the same dates. */
 export function isoOfDay(day: number): string {

@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import type { Db } from '../../server/db/connect.ts';
 import { checkConflicts } from '../../server/sod/service.ts';
 import { BUILTIN_DUTIES } from '../../shared/org.ts';
-import { RISK_LEVELS, addDays } from '../../shared/sod.ts';
+import { RISK_LEVELS } from '../../shared/sod.ts';
+import { addDays } from '../../shared/dates.ts';
 import { medianMs, type BenchCase } from '../harness.ts';
 
 const PEOPLE = 10_000;
-const ASSIGNMENTS_PER_PERSON = 3; // 30,000
 const UNITS = 100;
 const POSITIONS = 3_000;
 const RULES = 200;

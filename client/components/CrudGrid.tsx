@@ -60,6 +60,7 @@ export function CrudGrid<T extends RowData>({ columns, canWrite, rowName, onDele
       },
     });
     return [...columns, actions];
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- editor.openEdit is stable; editor itself is new each render
   }, [columns, canWrite, hasDelete, editable, editor.openEdit]);
 
   return (

@@ -47,6 +47,7 @@ export const gridFeatures = tableFeatures({
   filterFns: { includesString: filterFn_includesString },
 });
 export type GridFeatures = typeof gridFeatures;
+// eslint-disable-next-line typescript/no-explicit-any -- a column of any value type, as TanStack Table types its column arrays
 export type GridColumn<T extends RowData> = ColumnDef<GridFeatures, T, any>;
 
 /**

@@ -4,6 +4,7 @@ import { openConfiguredDatabase } from '../db/open-from-config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { Executor } from '../db/connect.ts';
 import { verifyAudit } from './service.ts';
+import { auditExists } from './queries.ts';
 
 /**
  * `npx controlbook verify-audit ID`: recompute a signed-off audit's content hash (its tests,
@@ -11,8 +12,7 @@ import { verifyAudit } from './service.ts';
  * Prints OK or MISMATCH with details; returns the exit code (0 OK, 1 otherwise).
  */
 export async function verifyAuditCommand(db: Executor, auditId: number, print: (line: string) => void = console.log): Promise<number> {
-  const audit = await db.selectFrom('audit').select('id').where('id', '=', auditId).executeTakeFirst();
-  if (!audit) {
+  if (!(await auditExists(db, auditId))) {
     print(`audit ${auditId}: not found`);
     return 1;
   }

@@ -377,3 +377,7 @@ export async function testForSave(db: Executor, where: { testId: number } | { au
     hasEvidence: Boolean(hasEvidence),
   };
 }
+
+export async function auditExists(db: Executor, auditId: number): Promise<boolean> {
+  return (await db.selectFrom('audit').select('id').where('id', '=', auditId).executeTakeFirst()) != null;
+}

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { router, publicProcedure, procedure, writeProcedure } from '../trpc/trpc.ts';
+import { router, publicProcedure, writeProcedure } from '../trpc/trpc.ts';
 import { changePasswordInput, loginInput, LOCALES } from '../../shared/auth.ts';
 import { appError } from '../errors.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
 import { clearFailures, isThrottled, recordFailure, THROTTLE } from './throttle.ts';
 import { Trail } from '../audit/trail.ts';
+import * as q from './queries.ts';
 
 export const authRouter = router({
   /** The signed-in user, or null. */
@@ -16,11 +17,7 @@ export const authRouter = router({
     if (await isThrottled(ctx.db, username, ctx.address)) {
       throw appError('TOO_MANY_REQUESTS', 'errors.login.throttled', { minutes: THROTTLE.windowMinutes });
     }
-    const user = await ctx.db
-      .selectFrom('app_user')
-      .select(['id', 'username', 'display_name', 'role', 'locale', 'password_hash', 'active'])
-      .where('username', '=', username)
-      .executeTakeFirst();
+    const user = await q.userForLogin(ctx.db, username);
     // Always verify a hash so that unknown users and wrong passwords take the same time.
     const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !user.active || !ok) {
@@ -60,22 +57,13 @@ export const authRouter = router({
   changePassword: writeProcedure('self')
     .input(changePasswordInput)
     .mutation(async ({ ctx, input }) => {
-      const row = await ctx.db
-        .selectFrom('app_user')
-        .select('password_hash')
-        .where('id', '=', ctx.user.id)
-        .executeTakeFirstOrThrow();
-      if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+      if (!(await verifyPassword(input.currentPassword, await q.passwordHashOf(ctx.db, ctx.user.id)))) {
         throw appError('BAD_REQUEST', 'errors.password.wrongCurrent');
       }
       if (input.newPassword.toLowerCase().includes(ctx.user.username.toLowerCase())) {
         throw appError('BAD_REQUEST', 'errors.password.containsUsername');
       }
-      await ctx.db
-        .updateTable('app_user')
-        .set({ password_hash: await hashPassword(input.newPassword), password_changed_at: new Date().toISOString() })
-        .where('id', '=', ctx.user.id)
-        .execute();
+      await q.setPassword(ctx.db, ctx.user.id, await hashPassword(input.newPassword), new Date().toISOString());
       // Other sessions of this user end; this one stays.
       await deleteUserSessions(ctx.db, ctx.user.id, ctx.cookie.token ?? undefined);
       await ctx.trail.record({ entity: 'app_user', entityId: ctx.user.id, action: 'change_password' });
@@ -85,7 +73,7 @@ export const authRouter = router({
   setLocale: writeProcedure('self')
     .input(z.object({ locale: z.enum(LOCALES) }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.db.updateTable('app_user').set({ locale: input.locale }).where('id', '=', ctx.user.id).execute();
+      await q.setLocale(ctx.db, ctx.user.id, input.locale);
       await ctx.trail.record({
         entity: 'app_user',
         entityId: ctx.user.id,

@@ -3,7 +3,6 @@ import type { Db, Executor } from '../db/connect.ts';
 import { Trail } from '../audit/trail.ts';
 import { appError } from '../errors.ts';
 import { translate } from '../i18n.ts';
-import type { Locale } from '../../shared/auth.ts';
 import type { SessionUser } from '../auth/sessions.ts';
 import { cellText, mapHeaders, parseAmount, parseDate, type Cell, type ImportField, type ImportResult, type ImportRowError } from '../../shared/approval-import.ts';
 

@@ -18,6 +18,7 @@ import {
 import * as q from './queries.ts';
 import * as manualQ from '../manual/queries.ts';
 import { controlOwnerConflicts } from '../sod/check.ts';
+import { attributesOfColumns, controlColumns } from './columns.ts';
 
 /**
  * Control points: attributes, shared links, merge, the control matrix, design lint and the
@@ -124,21 +125,7 @@ export async function lint(db: Executor, manualId: number) {
 // ── one control ─────────────────────────────────────────────────
 function attributesOf(row: Awaited<ReturnType<typeof q.controlRow>>): Omit<ControlAttributes, 'inspections'> {
   if (!row) return { ...DEFAULT_CONTROL };
-  return {
-    objective: row.objective,
-    risk: row.risk,
-    isKey: row.is_key,
-    weight: row.weight,
-    nature: row.nature,
-    automation: row.automation,
-    frequency: row.frequency,
-    ownerPositionId: row.owner_position_id,
-    evidenceTypes: row.evidence_types,
-    scoringMethod: row.scoring_method,
-    tolerance: row.tolerance,
-    element: row.element,
-    checkedDuty: row.checked_duty,
-  };
+  return attributesOfColumns(row);
 }
 
 /** A control with its attributes, inspection points and every place it is linked into. */
@@ -177,21 +164,7 @@ async function validateAttributes(db: Executor, manualId: number, a: Omit<Contro
 }
 
 function controlValues(a: Omit<ControlAttributes, 'inspections'>) {
-  return {
-    objective: a.objective,
-    risk: a.risk,
-    is_key: a.isKey,
-    weight: a.weight,
-    nature: a.nature,
-    automation: a.automation,
-    frequency: a.frequency,
-    owner_position_id: a.ownerPositionId,
-    evidence_types: a.evidenceTypes,
-    scoring_method: a.scoringMethod,
-    tolerance: a.tolerance,
-    element: a.element,
-    checked_duty: a.checkedDuty,
-  };
+  return controlColumns(a);
 }
 
 async function writeAttributes(trx: Executor, controlId: number, manualId: number, a: Omit<ControlAttributes, 'inspections'>) {

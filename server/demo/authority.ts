@@ -2,6 +2,7 @@ import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import * as svc from '../authority/service.ts';
 import type { BandInput } from '../../shared/authority.ts';
+import { addDays } from '../../shared/dates.ts';
 
 /**
  * Demo approval authority on the demo organisation: five matters with their bands (leave by days,
@@ -26,12 +27,6 @@ const STAFF: [string, string, string][] = [
   ['E010', 'E007', 'E007'],
 ];
 const VENDORS = ['华东建材', '蓝海物流', '启明软件', '恒信办公', '金桥印务', '远航旅行社', '同创设备', '天宇咨询', '新城物业'];
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 type RecordSeed = {
   matter: string;

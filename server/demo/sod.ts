@@ -1,7 +1,8 @@
 import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import * as sod from '../sod/service.ts';
-import { addDays, conflictKey, todayIso } from '../../shared/sod.ts';
+import { conflictKey, todayIso } from '../../shared/sod.ts';
+import { addDays } from '../../shared/dates.ts';
 
 /**
  * Demo segregation of duties: the default rule set, so the organisation's real conflicts show —

@@ -5,6 +5,7 @@ import { appError, notFound } from '../errors.ts';
 import { translate } from '../i18n.ts';
 import * as manualQ from '../manual/queries.ts';
 import * as controlQ from '../controls/queries.ts';
+import { controlColumns } from '../controls/columns.ts';
 import type { Locale } from '../../shared/auth.ts';
 import {
   planRcmImport,
@@ -176,23 +177,7 @@ export async function writePlan(trx: Executor, manualId: number, plan: RcmPlan, 
       .values(
         batch.map((n) => {
           const a = n.attributes!;
-          return {
-            node_id: idOf.get(n.number)!,
-            manual_id: manualId,
-            objective: a.objective,
-            risk: a.risk,
-            is_key: a.isKey,
-            weight: a.weight,
-            nature: a.nature,
-            automation: a.automation,
-            frequency: a.frequency,
-            owner_position_id: a.ownerPositionId,
-            evidence_types: a.evidenceTypes,
-            scoring_method: a.scoringMethod,
-            tolerance: a.tolerance,
-            element: a.element,
-            checked_duty: a.checkedDuty,
-          };
+          return { node_id: idOf.get(n.number)!, manual_id: manualId, ...controlColumns(a) };
         }),
       )
       .execute();

@@ -11,6 +11,7 @@ import { isoOfDay, type AssignmentSpan, type SodRuleKind, type SodScope } from '
  * decoding tens of thousands of rows one by one costs more than the check itself (about 4× on
  * PGlite). Only for columns whose JSON form is their API form: numbers, text, dates, arrays.
  */
+// eslint-disable-next-line typescript/no-explicit-any -- any selection of any table: only the output type O matters
 async function jsonRows<O>(db: Executor, query: SelectQueryBuilder<DB, any, O>): Promise<O[]> {
   const { rows } = await sql<{ rows: O[] }>`select coalesce(json_agg(t), '[]'::json) as rows from (${query}) as t`.execute(db);
   return rows[0]!.rows;

@@ -38,6 +38,7 @@ const CT_CHART = 'application/vnd.openxmlformats-officedocument.drawingml.chart+
 
 export function xmlEscape(text: string): string {
   return text
+    // eslint-disable-next-line no-control-regex -- XML 1.0 cannot hold these control characters
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -45,6 +45,7 @@ export async function workbookExtras(db: Executor, data: WorkbookInput['data'], 
   };
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are not allowed in a file name
 const safeFileName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120);
 
 /** ?lang=zh-CN|en, else the user's language. */

@@ -81,6 +81,7 @@ describe('admin downloads', () => {
     const backup = (await get('/api/admin/backup', 'admin')).rawPayload;
     const post = (url: string, payload: Buffer, user = 'admin') =>
       app.inject({ method: 'POST', url, payload, cookies: { cb_session: cookies[user]! }, headers: { 'x-controlbook-csrf': '1', 'content-type': 'application/octet-stream' } });
+    // eslint-disable-next-line typescript/no-explicit-any -- JSON lines of several record shapes
     const lines = (body: string) => body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
 
     // a change made after the backup, which the restore must undo

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeApi, failure } from './harness.ts';
-import { addDays, todayIso } from '../../shared/sod.ts';
+import { todayIso } from '../../shared/sod.ts';
+import { addDays } from '../../shared/dates.ts';
 import { controlOwnerConflicts } from '../../server/sod/service.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
 

@@ -91,6 +91,7 @@ export function TrailPage() {
           ),
         }),
       ]),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- label() is a new function each render, reading the same t
     [t, i18n.language], // label() reads the same t
 
   );

@@ -86,6 +86,8 @@ export function WorkspacePage() {
     for (const [id, d] of draftResults) live.setDraft(id, d.result);
     live.retainDrafts(new Set(draftResults.keys()));
     return live.revision;
+    // savedRevision orders this after the saved results sync, which it does not read
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [live, draftResults, savedRevision]);
   const panel = useMemo(
     () => (live instanceof Error ? null : livePanelData(live, detail, drafts.size)),

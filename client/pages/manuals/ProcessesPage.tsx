@@ -74,6 +74,7 @@ export function ProcessesPage() {
         gcol.accessor('title', { header: 'outline.titleLabel', cell: (info) => link(info.row.original) }),
         gcol.accessor('status', { header: 'outline.status', cell: (info) => <StatusBadge status={info.getValue()} /> }),
       ]),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- link() is new each render and reads only manualId
     [manualId],
   );
   const pendingColumns = useMemo(
@@ -83,6 +84,7 @@ export function ProcessesPage() {
         pcol.accessor('title', { header: 'outline.titleLabel', cell: (info) => link(info.row.original) }),
         pcol.accessor('designBusinessTypes', { header: 'outline.designBusinessTypes', cell: (info) => joinList(t, info.getValue()) }),
       ]),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- link() is new each render and reads only manualId
     [manualId],
   );
   const pending = useMemo(() => list.filter((p) => p.status === 'pending_design'), [list]);

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import {
   AUTOMATIONS,
   CONTROL_NATURES,
+  defaultWeight,
   ELEMENTS,
   FREQUENCIES,
   SCORING_METHODS,
@@ -128,7 +129,7 @@ function ControlForm({ control, manualId, canWrite }: { control: ControlDetail; 
               <TextInput
                 label={t('matrix.weight')}
                 description={t('controlPanel.weightHint')}
-                placeholder={String(form.values.isKey ? defaults.keyWeight : defaults.generalWeight)}
+                placeholder={String(defaultWeight(form.values.isKey, defaults))}
                 data-testid="control-weight"
                 {...form.getInputProps('weight')}
               />

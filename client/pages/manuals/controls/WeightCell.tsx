@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { Popover, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../../../i18n/index.ts';
+import { defaultWeight } from '../../../../shared/controls.ts';
 import { formatShare } from './matrix-data.ts';
 import { useMatrixEditingContext } from './matrix-editing.ts';
 import type { MatrixRow } from './matrix-rows.ts';
@@ -42,7 +43,7 @@ const plainButton = {
 function WeightInput({ row }: { row: MatrixRow }) {
   const { t } = useTranslation();
   const editing = useMatrixEditingContext();
-  const placeholder = String(row.isKey ? editing.defaults.keyWeight : editing.defaults.generalWeight);
+  const placeholder = String(defaultWeight(row.isKey, editing.defaults));
   return (
     <Popover opened position="bottom-start" withinPortal shadow="md" width={440}>
       <Popover.Target>

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { weight as weightSchema } from '../../../../shared/controls.ts';
+import { defaultWeight, weight as weightSchema } from '../../../../shared/controls.ts';
 import { weightPreview } from '../../../../shared/control-lint.ts';
 import { parseWeightInput, type LiveDesign, type MatrixData, type WeightDraft } from './matrix-data.ts';
 import type { MatrixRow } from './matrix-rows.ts';
@@ -82,7 +82,7 @@ export function useMatrixEditing(manualId: number, data: MatrixData | undefined,
   const checked = edit ? checkWeight(edit.text, t) : { value: null, error: null };
 
   /** the weight the typed text means (a blank input means the level's default) */
-  const draftWeight = edit && control && !checked.error ? (checked.value ?? (control.isKey ? defaults.keyWeight : defaults.generalWeight)) : null;
+  const draftWeight = edit && control && !checked.error ? (checked.value ?? defaultWeight(control.isKey, defaults)) : null;
   const draftId = edit?.controlId ?? null;
   // one object per (control, weight): the page defers it, and a fresh object every render never settles
   const draft = useMemo<WeightDraft | null>(
