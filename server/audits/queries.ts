@@ -381,3 +381,16 @@ export async function testForSave(db: Executor, where: { testId: number } | { au
 export async function auditExists(db: Executor, auditId: number): Promise<boolean> {
   return (await db.selectFrom('audit').select('id').where('id', '=', auditId).executeTakeFirst()) != null;
 }
+
+/** A published version's stored scoring digest (server/audits/scoring-digest.ts), if any. */
+export function storedScoringDigest(db: Executor, versionId: number) {
+  return db.selectFrom('manual_version_scoring').select(['format', 'digest']).where('version_id', '=', versionId).executeTakeFirst();
+}
+
+export async function upsertScoringDigest(db: Executor, versionId: number, format: string, digest: string): Promise<void> {
+  await db
+    .insertInto('manual_version_scoring')
+    .values({ version_id: versionId, format, digest })
+    .onConflict((oc) => oc.column('version_id').doUpdateSet({ format, digest, created_at: sql<string>`now()` }))
+    .execute();
+}

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import { ELEMENTS, type ScoringControlInput } from '../../shared/scoring.ts';
 import * as q from './queries.ts';
@@ -91,7 +90,7 @@ export async function scoringDigestById(db: Executor, versionId: number): Promis
     return hit;
   }
   let digest: ScoringDigest | undefined;
-  const row = await db.selectFrom('manual_version_scoring').select(['format', 'digest']).where('version_id', '=', versionId).executeTakeFirst();
+  const row = await q.storedScoringDigest(db, versionId);
   if (row?.format === FORMAT) {
     const stored = decode(versionId, row.digest);
     if (stored.source === source) digest = stored.digest;
@@ -108,11 +107,7 @@ export async function scoringDigestById(db: Executor, versionId: number): Promis
 /** Store (or replace) a version's digest; publishing calls it so no auditor pays for the first build. */
 export async function storeDigest(db: Executor, source: string, digest: ScoringDigest): Promise<void> {
   const text = encode(source, digest);
-  await db
-    .insertInto('manual_version_scoring')
-    .values({ version_id: digest.versionId, format: FORMAT, digest: text })
-    .onConflict((oc) => oc.column('version_id').doUpdateSet({ format: FORMAT, digest: text, created_at: sql<string>`now()` }))
-    .execute();
+  await q.upsertScoringDigest(db, digest.versionId, FORMAT, text);
 }
 
 /** Build and store the digest of a version being published, from the snapshot it was just written from. */

@@ -84,7 +84,7 @@ function ControlForm({ control, manualId, canWrite }: { control: ControlDetail; 
   const defaults = matrix?.manual ?? { keyWeight: 3, generalWeight: 1 };
   const positionOptions = useMemo(
     () => positions.map((p) => ({ value: String(p.id), label: withNote(t, p.name, p.unitName) })),
-    [positions],
+    [positions, t],
   );
   const options = (list: readonly string[], ns: string) => list.map((v) => ({ value: v, label: t(`${ns}.${v}`) }));
 
