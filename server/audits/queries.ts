@@ -387,7 +387,7 @@ export function storedScoringDigest(db: Executor, versionId: number) {
   return db.selectFrom('manual_version_scoring').select(['format', 'digest']).where('version_id', '=', versionId).executeTakeFirst();
 }
 
-export async function upsertScoringDigest(db: Executor, versionId: number, format: string, digest: string): Promise<void> {
+export async function upsertScoringDigest(db: Executor, versionId: number, format: number, digest: string): Promise<void> {
   await db
     .insertInto('manual_version_scoring')
     .values({ version_id: versionId, format, digest })
