@@ -77,7 +77,8 @@ export function splitInlineDecimals(text: string): string {
     const start = m.index + before.length;
     const parts = m[2]!.split('.').map(Number);
     const lineStart = start === 0 || text[start - 1] === '\n';
-    const spaced = text[start + m[2]!.length] === ' ';
+    // '1 总则' but not '2025 年 1 月' (a PDF puts spaces around digits)
+    const spaced = text[start + m[2]!.length] === ' ' && !/[年月日个元万亿号%]/.test(text[start + m[2]!.length + 1] ?? '');
     if (parts.length === 1 && !m[3] && !(spaced && (/[。；;！!？?]/.test(before) || (current.length === 0 && parts[0] === 1)))) continue;
     if (/[：:]/.test(before) || !plausibleNext(current, parts)) {
       // '如下：1. 甲；2. 乙。' — an inline list counting from 1 after a colon, then after each item

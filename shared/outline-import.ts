@@ -654,7 +654,13 @@ function pageNumberCut(title: string, singleSpace: boolean): number {
   const t = title.trimEnd();
   let j = t.length;
   while (j > 0 && t.charCodeAt(j - 1) >= 48 && t.charCodeAt(j - 1) <= 57) j--;
-  if (j === t.length || t.length - j > 4) return title.length;
+  if (j === t.length) {
+    // dot leaders with the page number missing (a TOC field never updated)
+    let k = j;
+    while (k > 0 && LEADERS.has(t[k - 1]!) && t[k - 1] !== '。') k--;
+    return j - k >= 3 && k > 0 ? k : title.length;
+  }
+  if (t.length - j > 4) return title.length;
   let k = j;
   let leaders = 0;
   let spaces = 0;
