@@ -12,7 +12,7 @@ function conserved(input: string, r: ImportResult): [string, string] {
   const chars = (s: string) => [...s.replace(/\s+/g, '')];
   const inn = chars(normalise(input)).sort().join('');
   const parts: string[] = [];
-  for (const n of flattenImported(r.nodes)) parts.push(n.marker, n.title, n.body);
+  for (const n of flattenImported(r.nodes)) parts.push(n.marker ?? '', n.title, n.body);
   parts.push(...Object.values(r.properties).map(String), ...r.dropped.map((d) => d.text));
   return [inn, chars(parts.join('')).sort().join('')];
 }

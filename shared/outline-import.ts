@@ -25,7 +25,7 @@ export interface ImportedNode {
   /** the marker as normalised text: '第一章', '第三条', '（一）', '一、', '1.', '(1)', '1.2.3' */
   number: string;
   /** the marker exactly as it stood in the (normalised) text: '第 1 章', '1、', '1.1' ('' when the number was not in the text) */
-  marker: string;
+  marker?: string;
   /** heading text after the marker (for articles and items: the first sentence, ≤ 60 chars) */
   title: string;
   /** the rest of the item's own text up to the next marker ('' if none) */

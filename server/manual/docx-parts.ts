@@ -68,7 +68,8 @@ export async function readDocxParts(buffer: Buffer): Promise<Map<string, Buffer>
           }
           chunks.push(c);
         });
-        stream.on('error', damaged);
+        // yauzl stops a part that inflates past its declared size: a lying header is a zip bomb
+        stream.on('error', (e: Error) => (/too many bytes/i.test(e.message) ? tooBig() : damaged(e)));
         stream.on('end', () => {
           total += size;
           parts.set(entry.fileName, Buffer.concat(chunks));
