@@ -1,4 +1,4 @@
-import { extractTextItems, getDocumentProxy, type StructuredTextItem } from 'unpdf';
+import type { StructuredTextItem } from 'unpdf';
 import { appError } from '../errors.ts';
 import type { DroppedText } from '../../shared/import-meta.ts';
 
@@ -41,6 +41,8 @@ const PAGE_NUMBER_RE = /^(第\s*[0-9]{1,5}\s*页(\s*[,，/、]?\s*共\s*[0-9]{1,
 export async function readPdf(buffer: Buffer): Promise<{ text: string; dropped: DroppedText[]; pages: number }> {
   let pages: StructuredTextItem[][];
   try {
+    // loaded on first use: pdf.js is large, and most imports (and every CLI start) need no PDF
+    const { extractTextItems, getDocumentProxy } = await import('unpdf');
     const doc = await getDocumentProxy(new Uint8Array(buffer));
     if (doc.numPages > PDF_MAX_PAGES) throw appError('BAD_REQUEST', 'errors.docImport.tooManyPages', { pages: doc.numPages, max: PDF_MAX_PAGES });
     pages = (await extractTextItems(doc)).items;
