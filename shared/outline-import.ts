@@ -773,6 +773,10 @@ function decimalPass(text: string): DecimalPass {
   let topForm: string | undefined;
   let items: { style: string; value: number; entry: DecimalEntry }[] = [];
   let headingsSeen = 0;
+  let headCount = 0;
+  let firstHead: number[] | null = null;
+  // any text besides headings so far: then a restart of the numbering is not a table of contents
+  let anyText = false;
   let firstHeadingLine = -1;
   const target = () => entries[entries.length - 1];
   lines.forEach((line, i) => {
@@ -788,9 +792,8 @@ function decimalPass(text: string): DecimalPass {
       else if (depthNow >= 1 && (open || mark.value === 1)) asList = true;
       else if (topForm === undefined && mark.value === 1) asList = true;
     }
-    const heads = entries.filter((e) => !e.item);
-    const textless = (e: DecimalEntry) => !e.item && e.bodyLines.every((l) => !l.trim()) && !/[。；;]/.test(e.rawTitle);
-    if (!asList && head && heads.length >= 2 && sameParts(head.parts, heads[0]!.parts) && entries.every(textless)) {
+    // (counted as lines come, so the pass stays linear)
+    if (!asList && head && headCount >= 2 && !anyText && sameParts(head.parts, firstHead!)) {
       // the numbering starts over after headings without any text: those were a table of contents
       warnings.push(warn('decimalTocDropped', { count: entries.length, number: head.parts.join('.'), line: i + 1 }));
       dropped.push({ text: lines.slice(firstHeadingLine, i).join('\n').trim(), reason: 'toc' });
@@ -799,6 +802,8 @@ function decimalPass(text: string): DecimalPass {
       stack = [];
       current = [];
       items = [];
+      headCount = 0;
+      firstHead = null;
     }
     if (asList && mark) {
       const level = items.findIndex((it) => it.style === mark.style);
@@ -812,6 +817,7 @@ function decimalPass(text: string): DecimalPass {
           const entry: DecimalEntry = { node, parts: parentEntry.parts, rawTitle: mark.rest, line: i + 1, bodyLines: [], item: true };
           entries.push(entry);
           items.push({ style: mark.style, value: mark.value, entry });
+          anyText = true;
           return;
         }
       }
@@ -833,8 +839,12 @@ function decimalPass(text: string): DecimalPass {
       const entry: DecimalEntry = { node, parts: head.parts, rawTitle: head.rest, line: i + 1, bodyLines: [] };
       entries.push(entry);
       stack.push(entry);
+      headCount++;
+      firstHead ??= head.parts;
+      if (/[。；;]/.test(head.rest)) anyText = true;
     } else if (entries.length) {
       target()!.bodyLines.push(line);
+      if (line.trim()) anyText = true;
     } else {
       preambleLines.push(line);
     }
