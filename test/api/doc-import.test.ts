@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { describeApi, TEST_PASSWORD } from './harness.ts';
 import { buildApp } from '../../server/app.ts';
@@ -32,6 +32,11 @@ const IMAGE_ONLY_PDF = Buffer.from(
 
 describeApi('manual import from documents', (env) => {
   let server: FastifyInstance | undefined;
+  // each test has its own database: the app built on the previous one must go
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
   async function http() {
     server ??= await buildApp({ database: { db: env().db, backend: env().backend, close: async () => {} }, production: false, secureCookies: false, logLevel: 'silent', clientDir: '/nonexistent' });
     return server;
