@@ -65,6 +65,14 @@ function fromHeadings(doc: DocxRead): ImportResult | null {
   const dropped: DroppedText[] = [...doc.dropped];
   const properties: ImportProperties = {};
   for (const p of paragraphs.slice(0, first)) {
+    if (p.table) {
+      // a cover table of '文号 | 集团财〔2024〕3号' rows: each two-cell row is a label and its value
+      for (const row of p.table) {
+        const line = row.length === 2 ? `${row[0]!.trim()}：${row[1]!.trim()}` : '';
+        if (!line || !readPropertyLine(line, properties, dropped)) dropped.push({ text: tableText([row]), reason: 'preamble' });
+      }
+      continue;
+    }
     const t = paragraphText(p).trim();
     if (!t) continue;
     if (p.title && properties.title === undefined) properties.title = t;
