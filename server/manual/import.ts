@@ -89,9 +89,6 @@ export async function importText(trx: Executor, trail: Trail, input: z.output<ty
   return applyImport(trx, trail, input.manualId, parsed, { dryRun: input.dryRun, mode: input.mode, keep: input.keep, source: 'text' });
 }
 
-/** @deprecated name kept for callers: the text parser with catalog errors */
-export const parseText = parseTextOrFail;
-
 /** Insert level by level (parents first, so children know their parent ids), in multi-row batches. */
 export async function insertImported(trx: Executor, manualId: number, roots: ImportedNode[]): Promise<number> {
   const lastRootKey = await q.neighbourKey(trx, manualId, null, 'before', null);
