@@ -49,6 +49,10 @@ export const importTextInput = z.object({
   manualId: id,
   text: z.string().max(10 * 1024 * 1024),
   dryRun: z.boolean().default(true),
+  /** into a manual that has items: add after them, or replace the draft outline */
+  mode: z.enum(['append', 'replace']).default('append'),
+  /** indices of dropped text (furniture) the designer keeps as content */
+  keep: z.array(z.number().int().min(0)).max(10_000).default([]),
 });
 
 /** A version number, or 'draft' for the working copy. */

@@ -1,5 +1,9 @@
 import type { NodeKind } from './outline.ts';
 import { toChineseNumeral } from './chinese-numerals.ts';
+import { isSiteFurniture, readPreamble, trailingBoilerplateStart, type DroppedReason, type DroppedText, type ImportProperties } from './import-meta.ts';
+import { detectScript, plausibleNext, splitHeading, splitInlineDecimals } from './import-text.ts';
+
+export type { DroppedText, ImportProperties } from './import-meta.ts';
 
 /**
  * Text import (docs/design.md §3.1): turn a pasted regulation (法规/制度) or table of contents into an
@@ -20,6 +24,8 @@ export interface ImportedNode {
   kind: NodeKind;
   /** the marker as normalised text: '第一章', '第三条', '（一）', '一、', '1.', '(1)', '1.2.3' */
   number: string;
+  /** the marker exactly as it stood in the (normalised) text: '第 1 章', '1、', '1.1' ('' when the number was not in the text) */
+  marker?: string;
   /** heading text after the marker (for articles and items: the first sentence, ≤ 60 chars) */
   title: string;
   /** the rest of the item's own text up to the next marker ('' if none) */
@@ -45,6 +51,12 @@ export interface ImportResult {
    * decimal: chapters = depth-0 headings, sections = depth 1, items = deeper; articles = 0.
    */
   stats: { chapters: number; sections: number; articles: number; items: number; skippedLines: number };
+  /** title and meta lines before the outline: the manual's name, 文号, 版本, 生效日期, 发布 */
+  properties: ImportProperties;
+  /** text that is in no node: page furniture, a table of contents, site boilerplate (the preview shows it) */
+  dropped: DroppedText[];
+  /** the script regulation numbers are written in: 第一条 (hans) or 第一條 (hant) */
+  script: 'hans' | 'hant';
 }
 
 export class ImportTextError extends Error {
@@ -136,7 +148,7 @@ function toHalfWidthDigits(s: string): string {
  * spaces → ' '; zero-width characters and BOM dropped; other control characters → ' '.
  * Chinese punctuation (（）、。；：) is kept as is, so （一） stays recognisable.
  */
-function normalise(text: string): string {
+export function normalise(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF0E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
@@ -183,7 +195,15 @@ const STARTS_WITH_MARKER_RE = /^(第\s{0,2}[0-9零〇一二两三四五六七八
 /** Blank out furniture lines (line structure is kept so line-start positions stay valid). */
 const INLINE_PAGE_RE = /第[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页[ \t]{0,3}[,，/、]?[ \t]{0,3}共[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页|共[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页[ \t]{0,3}[,，/、]?[ \t]{0,3}第[ \t]{0,3}[0-9]{1,5}[ \t]{0,3}页/g;
 
-function removeFurniture(text: string): { clean: string; skipped: number; warnings: ImportWarning[] } {
+const FURNITURE_REASON: Record<FurnitureKind, DroppedReason> = {
+  'page number': 'pageNumber',
+  'download notice': 'furniture',
+  URL: 'furniture',
+  'table-of-contents heading': 'toc',
+  'repeated header': 'header',
+};
+
+function removeFurniture(text: string, dropped: DroppedText[]): { clean: string; skipped: number; warnings: ImportWarning[] } {
   const lines = text.split('\n');
   const counts = new Map<string, number>();
   const nonEmpty = lines.reduce((n, l) => (l.trim() ? n + 1 : n), 0);
@@ -200,7 +220,15 @@ function removeFurniture(text: string): { clean: string; skipped: number; warnin
     let kind = furnitureKind(t);
     // repeated lines are headers/footers unless they look like content: a marker line or a full sentence
     if (!kind && (counts.get(t) ?? 0) >= 3 && !STARTS_WITH_MARKER_RE.test(t) && !SENTENCE_END.has(t[t.length - 1]!)) kind = 'repeated header';
+    const site = kind ? null : isSiteFurniture(t);
+    if (site) {
+      dropped.push({ text: t, reason: site });
+      lines[i] = '';
+      skipped++;
+      continue;
+    }
     if (kind) {
+      dropped.push({ text: t, reason: FURNITURE_REASON[kind] });
       lines[i] = '';
       skipped++;
       byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
@@ -208,10 +236,17 @@ function removeFurniture(text: string): { clean: string; skipped: number; warnin
   }
   // '第 3 页 共 20 页' inside a line (text flattened from a PDF) is unambiguous: cut it out
   let inline = 0;
-  const clean = lines.join('\n').replace(INLINE_PAGE_RE, () => {
+  let clean = lines.join('\n').replace(INLINE_PAGE_RE, (m) => {
     inline++;
+    dropped.push({ text: m, reason: 'pageNumber' });
     return ' ';
   });
+  // a one-line web page: the site footer runs on after the last article
+  const footer = trailingBoilerplateStart(clean);
+  if (footer >= 0) {
+    dropped.push({ text: clean.slice(footer).trim(), reason: 'boilerplate' });
+    clean = clean.slice(0, footer);
+  }
   const warnings: ImportWarning[] = [];
   const of = (k: FurnitureKind) => byKind.get(k) ?? 0;
   if (skipped) {
@@ -234,7 +269,7 @@ function removeFurniture(text: string): { clean: string; skipped: number; warnin
 // Marker candidates
 
 type ItemStyle = 'cnComma' | 'cnParen' | 'arParen' | 'arDot';
-type TokenType = 'chapter' | 'section' | 'article' | ItemStyle;
+type TokenType = 'chapter' | 'section' | 'article' | 'decimal' | ItemStyle;
 /** what precedes the marker: line start, a sentence end (+ spaces), only spaces, or text */
 type Boundary = 'line' | 'strong' | 'weak' | 'none';
 
@@ -248,12 +283,14 @@ interface Token {
   spaceAfter: boolean;
   /** followed directly by a character that makes it a reference: 第十条的规定, 第三章、第四章 */
   referenceLike: boolean;
+  /** 'decimal' only: the components of '1.2.3' */
+  parts?: number[];
 }
 
-// Groups: 1 numeral + 2 unit (第X章/节/条) | 3 (一)/(1) | 4 一、 | 5 1. / 1、
+// Groups: 1 numeral + 2 unit (第X章/节/条) | 3 (一)/(1) | 4 一、 | 5 1.2 / 1.2.3 | 6 1. / 1、
 // Every quantifier is bounded and there is no nesting, so matching is linear.
 const MARKER_RE =
-  /第[ \t]{0,2}([0-9零〇一二两三四五六七八九十百千]{1,10})[ \t]{0,2}([章节節条條])|[（(][ \t]{0,2}([一二三四五六七八九十]{1,3}|[0-9]{1,3})[ \t]{0,2}[)）]|([一二三四五六七八九十]{1,3})、|([0-9]{1,3})[.、](?![0-9])/g;
+  /第[ \t]{0,2}([0-9零〇一二两三四五六七八九十百千]{1,10})[ \t]{0,2}([章节節条條])|[（(][ \t]{0,2}([一二三四五六七八九十]{1,3}|[0-9]{1,3})[ \t]{0,2}[)）]|([一二三四五六七八九十]{1,3})、|([0-9]{1,3}(?:\.[0-9]{1,3}){1,5})(?![0-9]|\.[0-9])|([0-9]{1,3})[.、](?![0-9])/g;
 
 const SENTENCE_END = new Set(['。', '；', ';', '！', '!', '？', '?']);
 const ITEM_BOUNDARY = new Set([...SENTENCE_END, '：', ':']);
@@ -292,9 +329,18 @@ function tokenize(text: string): Token[] {
       value = chineseNumeralToNumber(m[4]);
       if (value === null || value < 1) continue;
       number = `${toChineseNumeral(value)}、`;
+    } else if (m[5]) {
+      // '1.2' under 第1章: only at a line start or after a sentence end, followed by a space or a letter
+      if (boundary !== 'line' && boundary !== 'strong') continue;
+      if (next !== ' ' && next !== '\t' && !/\p{L}/u.test(next)) continue;
+      type = 'decimal';
+      const parts = m[5].split('.').map(Number);
+      if (parts.some((v) => v < 1)) continue;
+      tokens.push({ type, start, end, value: parts[parts.length - 1]!, number: m[5], boundary, spaceAfter, referenceLike: false, parts });
+      continue;
     } else {
       type = 'arDot';
-      value = Number(m[5]);
+      value = Number(m[6]);
       if (!(value >= 1)) continue;
       number = `${value}.`;
     }
@@ -327,6 +373,8 @@ interface PassResult {
   sections: number;
   articles: number;
   items: number;
+  /** where a table of contents listed before the text began (-1: none); it ends where the first entry starts */
+  tocStart: number;
 }
 
 const isStructural = (t: TokenType): t is 'chapter' | 'section' | 'article' => t === 'chapter' || t === 'section' || t === 'article';
@@ -360,9 +408,20 @@ function regulationPass(text: string): PassResult {
   const last = { chapter: 0, section: 0, article: 0 };
   const lastNumber = { chapter: '', section: '', article: '' };
   let counts = { chapters: 0, sections: 0, articles: 0, items: 0 };
+  let tocStart = -1;
+  // '1.1 / 1.1.1' headings inside a 第1章 (documents that number chapters 第N章 and the rest decimally)
+  let decimals: { parts: number[]; node: ImportedNode }[] = [];
 
   const add = (parent: ImportedNode | null, kind: NodeKind, token: Token): ImportedNode => {
-    const node: ImportedNode = { kind, number: token.number, title: '', body: '', depth: parent ? parent.depth + 1 : 0, children: [] };
+    const node: ImportedNode = {
+      kind,
+      number: token.number,
+      marker: text.slice(token.start, token.end),
+      title: '',
+      body: '',
+      depth: parent ? parent.depth + 1 : 0,
+      children: [],
+    };
     (parent ? parent.children : nodes).push(node);
     entries.push({ node, token });
     return node;
@@ -384,6 +443,7 @@ function regulationPass(text: string): PassResult {
           if (type === 'chapter' && counts.articles === 0 && counts.items === 0 && entries.length > 0) {
             // chapters listed once without content and then again from 第一章: a table of contents
             warnings.push(warn('tocDropped', { count: entries.length }));
+            if (tocStart < 0) tocStart = entries[0]!.token.start;
             nodes = [];
             entries = [];
             counts = { chapters: 0, sections: 0, articles: 0, items: 0 };
@@ -403,13 +463,18 @@ function regulationPass(text: string): PassResult {
         const afterHeading =
           le !== undefined && (le.token.type === 'chapter' || le.token.type === 'section') &&
           tok.start - le.token.end <= 40 && !/[\n。；，,：:]/.test(text.slice(le.token.end, tok.start));
+        // '企业内部控制基本规范第一章总则…': the first chapter right after a short title line
+        const lineStart = text.lastIndexOf('\n', tok.start) + 1;
+        const afterTitle =
+          type === 'chapter' && n === 1 && entries.length === 0 && tok.start - lineStart <= 60 && !/[。；;！？!?]/.test(text.slice(lineStart, tok.start));
         if (tok.boundary === 'weak') accept = n === prev + 1 && (type !== 'article' || tok.spaceAfter || afterHeading);
-        else accept = n === prev + 1 && type !== 'chapter' && afterHeading;
+        else accept = n === prev + 1 && ((type !== 'chapter' && afterHeading) || afterTitle);
       }
       if (!accept) continue;
       last[type] = n;
       lastNumber[type] = tok.number;
       items = [];
+      decimals = [];
       if (type === 'chapter') {
         chapter = add(null, 'chapter', tok);
         section = null;
@@ -427,6 +492,20 @@ function regulationPass(text: string): PassResult {
       }
       continue;
     }
+    if (tok.type === 'decimal') {
+      const parts = tok.parts!;
+      if (!chapter || article || parts[0] !== last.chapter) continue;
+      const current = decimals.length ? decimals[decimals.length - 1]!.parts : [last.chapter];
+      if (!plausibleNext(current, parts)) continue;
+      decimals = decimals.filter((e) => isPrefix(e.parts, parts));
+      const parent = decimals.length ? decimals[decimals.length - 1]!.node : (section ?? chapter);
+      const node = add(parent, decimals.length ? 'clause' : 'section', tok);
+      decimals.push({ parts, node });
+      items = [];
+      if (decimals.length === 1) counts.sections++;
+      else counts.items++;
+      continue;
+    }
     // sub-item
     if (hasStructure && entries.length === 0) continue; // items in a preamble are not structure
     const style = tok.type as ItemStyle;
@@ -442,12 +521,12 @@ function regulationPass(text: string): PassResult {
     }
     if (!accept) continue;
     if (level >= 0) items = items.slice(0, level);
-    const parent = items.length ? items[items.length - 1]!.node : (article ?? section ?? chapter);
+    const parent = items.length ? items[items.length - 1]!.node : (article ?? decimals[decimals.length - 1]?.node ?? section ?? chapter);
     const node = add(parent, 'clause', tok);
     items.push({ style, value: n, node });
     counts.items++;
   }
-  return { nodes, entries, warnings, ...counts };
+  return { nodes, entries, warnings, ...counts, tocStart };
 }
 
 function lineIndexer(text: string): (pos: number) => number {
@@ -469,18 +548,34 @@ function lineIndexer(text: string): (pos: number) => number {
 }
 
 /** Fill titles and bodies from the text between one accepted marker and the next. */
-function fillRegulationText(text: string, entries: Entry[]): void {
+function fillRegulationText(text: string, entries: Entry[], dropped: DroppedText[]): void {
+  const segments = entries.map(({ token }, i) => text.slice(token.end, i + 1 < entries.length ? entries[i + 1]!.token.start : text.length));
+  const isHeading = (t: TokenType) => t === 'chapter' || t === 'section' || t === 'decimal';
+  // a table of contents: most headings end in a page number, so '总则 3' (one space) is one too
+  let headings = 0;
+  let paged = 0;
+  entries.forEach(({ token }, i) => {
+    if (!isHeading(token.type)) return;
+    headings++;
+    const first = firstLine(segments[i]!);
+    if (pageNumberCut(first, false) < first.length) paged++;
+  });
+  const toc = headings >= 3 && paged * 2 >= headings;
   entries.forEach(({ node, token }, i) => {
-    const to = i + 1 < entries.length ? entries[i + 1]!.token.start : text.length;
-    const segment = text.slice(token.end, to);
-    const { title, body } = token.type === 'chapter' || token.type === 'section' ? headingText(segment) : sentenceText(segment, token.type !== 'article');
+    const { title, body } = isHeading(token.type) ? headingText(segments[i]!, toc, dropped) : sentenceText(segments[i]!, token.type !== 'article');
     node.title = title;
     node.body = body;
   });
 }
 
+function firstLine(s: string): string {
+  const t = s.replace(/^[ \t]+/, '');
+  const nl = t.indexOf('\n');
+  return (nl < 0 ? t : t.slice(0, nl)).trimEnd();
+}
+
 /** '第一章 总则' → '总则': the rest of the heading line (or the next short line if the marker stands alone). */
-function headingText(segment: string): { title: string; body: string } {
+function headingText(segment: string, toc: boolean, dropped: DroppedText[]): { title: string; body: string } {
   const s = segment.replace(/^[ \t]+/, '');
   const nl = s.indexOf('\n');
   let first = (nl < 0 ? s : s.slice(0, nl)).trim();
@@ -494,43 +589,47 @@ function headingText(segment: string): { title: string; body: string } {
       rest = nl2 < 0 ? '' : r.slice(nl2 + 1);
     }
   }
-  // A long heading line with a space is a short heading followed by text (flattened input).
+  const cut = pageNumberCut(first, toc);
+  if (cut < first.length) {
+    dropped.push({ text: first.slice(cut).trim(), reason: 'pageNumber' });
+    first = first.slice(0, cut).trimEnd();
+  }
+  // A long heading line is a short heading run into its text (a web page flattened to one line).
   if (first.length > 40) {
-    const sp = first.search(/\s/);
-    if (sp > 0) {
-      rest = `${first.slice(sp + 1)}\n${rest}`;
-      first = first.slice(0, sp);
+    const split = splitHeading(first);
+    if (split.body) {
+      rest = `${split.body}\n${rest}`;
+      first = split.title;
     }
   }
-  return { title: stripPageNumber(first, false), body: rest.trim() };
+  return { title: first, body: rest.trim() };
 }
 
 /**
- * Articles and items have no heading: the title is the text up to the first 。 (items: also ；)
- * or line end, at most 60 chars, cut after a comma-like mark when longer; the rest is the body.
+ * Articles and items have no heading: the title is the text up to and including the first 。
+ * (items: also ；) or the line end, at most 60 chars, cut after a comma-like mark when longer;
+ * the rest is the body. No character is dropped: the closing mark stays with the title.
  */
 function sentenceText(segment: string, isItem: boolean): { title: string; body: string } {
   const s = segment.trim();
   let end = s.length;
-  let skip = 0;
   const limit = Math.min(s.length, 400);
   for (let i = 0; i < limit; i++) {
     const c = s[i];
     // a line break ends the title unless the line looks wrapped (PDF paste): ≥ 20 chars, no closing punctuation
     if (c === '\n' && i >= 20 && !TITLE_END_PUNCT.has(s[i - 1]!)) continue;
-    if (c === '。' || c === '\n' || (isItem && (c === '；' || c === ';'))) {
+    if (c === '\n') {
       end = i;
-      skip = 1;
+      break;
+    }
+    if (c === '。' || (isItem && (c === '；' || c === ';'))) {
+      end = i + 1;
       break;
     }
   }
-  let restStart = end + skip;
-  if (end > TITLE_MAX) {
-    end = cleanCut(s, TITLE_MAX);
-    restStart = end;
-  }
-  const title = trimTrailingPunct(s.slice(0, end).replace(/\n/g, '').trim());
-  return { title, body: s.slice(restStart).replace(/^[，,；;：:、\s]+/, '').trim() };
+  if (end > TITLE_MAX) end = cleanCut(s, TITLE_MAX);
+  const title = s.slice(0, end).replace(/\n/g, '').trim();
+  return { title, body: s.slice(end).trim() };
 }
 
 /** Cut position ≤ max: after the last ，；：、 or space past position 15, else at max (never inside a surrogate pair). */
@@ -544,24 +643,25 @@ function cleanCut(s: string, max: number): number {
   return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
 }
 
-function trimTrailingPunct(s: string): string {
-  let i = s.length;
-  while (i > 0 && '，,；;：:、。 '.includes(s[i - 1]!)) i--;
-  return s.slice(0, i);
-}
-
 const LEADERS = new Set([...'.·…．。‧•-_─⋯・']);
 
 /**
- * '1.1.1 范围 ........ 3' → '1.1.1 范围'. Trailing 1–4 digits are a page number when preceded by
- * dot leaders (≥ 2), a tab or ≥ 2 spaces; after a single space only when `singleSpace` (the text
- * is a TOC: most headings had page numbers). Scans backwards by hand: no regex on long lines.
+ * '1.1.1 范围 ........ 3' → 11 (where ' ........ 3' starts). Trailing 1–4 digits are a page number
+ * when preceded by dot leaders (≥ 2), a tab or ≥ 2 spaces; after a single space only when
+ * `singleSpace` (the text is a TOC: most headings had page numbers). Returns the title's length
+ * when there is none. Scans backwards by hand: no regex on long lines.
  */
-function stripPageNumber(title: string, singleSpace: boolean): string {
+function pageNumberCut(title: string, singleSpace: boolean): number {
   const t = title.trimEnd();
   let j = t.length;
   while (j > 0 && t.charCodeAt(j - 1) >= 48 && t.charCodeAt(j - 1) <= 57) j--;
-  if (j === t.length || t.length - j > 4) return t;
+  if (j === t.length) {
+    // dot leaders with the page number missing (a TOC field never updated)
+    let k = j;
+    while (k > 0 && LEADERS.has(t[k - 1]!) && t[k - 1] !== '。') k--;
+    return j - k >= 3 && k > 0 ? k : title.length;
+  }
+  if (t.length - j > 4) return title.length;
   let k = j;
   let leaders = 0;
   let spaces = 0;
@@ -574,9 +674,9 @@ function stripPageNumber(title: string, singleSpace: boolean): string {
     else break;
     k--;
   }
-  if (k === 0) return t; // nothing but the number
+  if (k === 0) return title.length; // nothing but the number
   const isPage = leaders >= 2 || tab || (leaders === 0 && spaces >= 2) || (singleSpace && leaders === 0 && spaces === 1);
-  return isPage ? t.slice(0, k).trimEnd() : t;
+  return isPage ? k : title.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,6 +711,44 @@ interface DecimalEntry {
   rawTitle: string;
   line: number;
   bodyLines: string[];
+  /** a list item inside a heading ('1.' / '(1)' / '一、' lines) rather than a decimal heading */
+  item?: boolean;
+}
+
+// list items inside a decimal outline: '1.' '1、' '1)' | '(1)' '（一）' | '一、'
+const LIST_RE = /^(?:([0-9]{1,3})([.、)）])(?![0-9])|[（(]([0-9]{1,3}|[一二三四五六七八九十]{1,3})[)）]|([一二三四五六七八九十]{1,3})、)/;
+
+interface ListMark {
+  style: string;
+  value: number;
+  number: string;
+  marker: string;
+  rest: string;
+}
+
+function listMark(line: string): ListMark | null {
+  const t = line.trimStart();
+  const m = LIST_RE.exec(t);
+  if (!m) return null;
+  const rest = t.slice(m[0].length);
+  if (m[1]) return { style: `ar${m[2] === '、' ? '.' : m[2] === '）' ? ')' : m[2]}`, value: Number(m[1]), number: `${Number(m[1])}.`, marker: m[0], rest };
+  if (m[3]) {
+    const v = chineseNumeralToNumber(m[3]);
+    if (!v) return null;
+    return /[0-9]/.test(m[3])
+      ? { style: 'arParen', value: v, number: `(${v})`, marker: m[0], rest }
+      : { style: 'cnParen', value: v, number: `（${toChineseNumeral(v)}）`, marker: m[0], rest };
+  }
+  const v = chineseNumeralToNumber(m[4]!);
+  return v ? { style: 'cnComma', value: v, number: `${toChineseNumeral(v)}、`, marker: m[0], rest } : null;
+}
+
+interface DecimalPass {
+  nodes: ImportedNode[];
+  entries: DecimalEntry[];
+  warnings: ImportWarning[];
+  preamble: string;
+  dropped: DroppedText[];
 }
 
 /**
@@ -619,50 +757,127 @@ interface DecimalEntry {
  * heading may be anything with components ≤ 20. Parent = the nearest open heading whose number is
  * a prefix of this one; a missing level ('2.1' with no '2') is warned about and the node sits
  * one level up, so depth always equals tree position.
+ * Lists inside a heading ('如下：\n1. 甲\n2. 乙') are its sub-items, not new top-level headings: a
+ * one-part number written differently from the top-level headings ('1.' where they are '1 '), or a
+ * '1.' restarting inside a deeper heading, opens a list; the list goes on while it counts on and
+ * ends at the next multi-part heading.
  */
-function decimalPass(text: string): { nodes: ImportedNode[]; entries: DecimalEntry[]; warnings: ImportWarning[]; preamble: number } {
+function decimalPass(text: string): DecimalPass {
   const lines = text.split('\n');
   const nodes: ImportedNode[] = [];
   const entries: DecimalEntry[] = [];
   const warnings: ImportWarning[] = [];
+  const dropped: DroppedText[] = [];
+  const preambleLines: string[] = [];
   let stack: DecimalEntry[] = [];
   let current: number[] = [];
-  let preamble = 0;
+  let topForm: string | undefined;
+  let items: { style: string; value: number; entry: DecimalEntry }[] = [];
+  let headingsSeen = 0;
+  let headCount = 0;
+  let firstHead: number[] | null = null;
+  // any text besides headings so far: then a restart of the numbering is not a table of contents
+  let anyText = false;
+  let firstHeadingLine = -1;
+  const target = () => entries[entries.length - 1];
   lines.forEach((line, i) => {
-    const head = line.length <= 500 ? decimalHead(line) : null;
-    if (head && entries.length >= 2 && sameParts(head.parts, entries[0]!.parts) && entries.every((e) => e.bodyLines.every((l) => !l.trim()))) {
+    const head = line.length <= 2000 ? decimalHead(line) : null;
+    const form = head ? (head.parts.length > 1 ? 'multi' : (/^\s*[0-9]{1,3}([.、])/.exec(line)?.[1] ?? ' ')) : '';
+    const depthNow = stack.length ? stack[stack.length - 1]!.node.depth : -1;
+    const mark = entries.length ? listMark(line) : null;
+    let asList = false;
+    if (mark && !head) asList = true; // '(1)', '一、', '1)' lines
+    else if (mark && head && head.parts.length === 1) {
+      const open = items.some((it) => it.style === mark.style);
+      if (topForm !== undefined && form !== topForm) asList = true;
+      else if (depthNow >= 1 && (open || mark.value === 1)) asList = true;
+      else if (topForm === undefined && mark.value === 1) asList = true;
+    }
+    // (counted as lines come, so the pass stays linear)
+    if (!asList && head && headCount >= 2 && !anyText && sameParts(head.parts, firstHead!)) {
       // the numbering starts over after headings without any text: those were a table of contents
       warnings.push(warn('decimalTocDropped', { count: entries.length, number: head.parts.join('.'), line: i + 1 }));
+      dropped.push({ text: lines.slice(firstHeadingLine, i).join('\n').trim(), reason: 'toc' });
       nodes.length = 0;
       entries.length = 0;
       stack = [];
       current = [];
+      items = [];
+      headCount = 0;
+      firstHead = null;
+    }
+    if (asList && mark) {
+      const level = items.findIndex((it) => it.style === mark.style);
+      const ok = level >= 0 ? true : mark.value === 1;
+      if (ok) {
+        if (level >= 0) items = items.slice(0, level);
+        const parentEntry = items.length ? items[items.length - 1]!.entry : stack[stack.length - 1];
+        if (parentEntry) {
+          const node: ImportedNode = { kind: 'clause', number: mark.number, marker: mark.marker, title: '', body: '', depth: parentEntry.node.depth + 1, children: [] };
+          parentEntry.node.children.push(node);
+          const entry: DecimalEntry = { node, parts: parentEntry.parts, rawTitle: mark.rest, line: i + 1, bodyLines: [], item: true };
+          entries.push(entry);
+          items.push({ style: mark.style, value: mark.value, entry });
+          anyText = true;
+          return;
+        }
+      }
     }
     if (head && plausibleNext(current, head.parts)) {
+      if (head.parts.length === 1 && topForm === undefined) topForm = form;
+      if (headingsSeen === 0 || entries.length === 0) firstHeadingLine = i;
+      headingsSeen++;
       current = head.parts;
+      items = [];
       stack = stack.filter((e) => isPrefix(e.parts, head.parts));
       const parent = stack[stack.length - 1] ?? null;
       const depth = parent ? parent.node.depth + 1 : 0;
       if (head.parts.length - 1 > depth) warnings.push(warn('noParent', { number: head.parts.join('.'), line: i + 1, parent: head.parts.slice(0, -1).join('.') }));
-      const node: ImportedNode = { kind: depth === 0 ? 'chapter' : depth === 1 ? 'section' : 'clause', number: head.parts.join('.'), title: '', body: '', depth, children: [] };
+      const trimmed = line.trim();
+      const marker = trimmed.slice(0, trimmed.length - head.rest.length);
+      const node: ImportedNode = { kind: depth === 0 ? 'chapter' : depth === 1 ? 'section' : 'clause', number: head.parts.join('.'), marker, title: '', body: '', depth, children: [] };
       (parent ? parent.node.children : nodes).push(node);
       const entry: DecimalEntry = { node, parts: head.parts, rawTitle: head.rest, line: i + 1, bodyLines: [] };
       entries.push(entry);
       stack.push(entry);
+      headCount++;
+      firstHead ??= head.parts;
+      if (/[。；;]/.test(head.rest)) anyText = true;
     } else if (entries.length) {
-      entries[entries.length - 1]!.bodyLines.push(line);
+      target()!.bodyLines.push(line);
+      if (line.trim()) anyText = true;
     } else {
-      preamble += line.trim().length;
+      preambleLines.push(line);
     }
   });
   // TOC detection: if most headings carry a page number after leaders/tabs/spaces, also strip one after a single space.
-  const strict = entries.filter((e) => stripPageNumber(e.rawTitle, false) !== e.rawTitle.trimEnd()).length;
-  const toc = entries.length >= 3 && strict * 2 >= entries.length;
+  const heads = entries.filter((e) => !e.item);
+  const strict = heads.filter((e) => pageNumberCut(e.rawTitle.trim(), false) < e.rawTitle.trim().length).length;
+  const toc = heads.length >= 3 && strict * 2 >= heads.length;
   for (const e of entries) {
-    e.node.title = stripPageNumber(e.rawTitle.trim(), toc);
-    e.node.body = e.bodyLines.join('\n').trim();
+    if (e.item) {
+      const { title, body } = sentenceText([e.rawTitle, ...e.bodyLines].join('\n'), true);
+      e.node.title = title;
+      e.node.body = body;
+      continue;
+    }
+    let title = e.rawTitle.trim();
+    const cut = pageNumberCut(title, toc);
+    if (cut < title.length) {
+      dropped.push({ text: title.slice(cut).trim(), reason: 'pageNumber' });
+      title = title.slice(0, cut).trimEnd();
+    }
+    let body = e.bodyLines.join('\n').trim();
+    if (title.length > 40 || /[。，,；;]/.test(title)) {
+      // '1.2适用范围本制度适用于…': a heading run straight into its text
+      const split = splitHeading(title);
+      title = split.title;
+      body = [split.body, body].filter(Boolean).join('\n');
+    }
+    e.node.title = title;
+    e.node.body = body;
   }
-  return { nodes, entries, warnings, preamble };
+  return { nodes, entries, warnings, preamble: preambleLines.join('\n'), dropped };
 }
 
 function sameParts(a: number[], b: number[]): boolean {
@@ -671,16 +886,6 @@ function sameParts(a: number[], b: number[]): boolean {
 
 function isPrefix(a: number[], b: number[]): boolean {
   return a.length < b.length && a.every((v, i) => v === b[i]);
-}
-
-function plausibleNext(current: number[], next: number[]): boolean {
-  if (current.length === 0) return next.every((v) => v >= 1 && v <= 20);
-  let i = 0;
-  while (i < current.length && i < next.length && current[i] === next[i]) i++;
-  if (i === next.length) return false; // same number or an ancestor of the current one
-  const step = next[i]! - (current[i] ?? 0);
-  if (step < 1 || step > 3) return false;
-  return next.slice(i + 1).every((v) => v >= 1 && v <= 3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -692,17 +897,23 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
   if (text.length > maxLength) {
     throw new ImportTextError('too_large', `the text is ${text.length} characters long; the import limit is ${maxLength}`);
   }
-  const { clean, skipped, warnings } = removeFurniture(normalise(text));
+  const dropped: DroppedText[] = [];
+  const { clean, skipped, warnings } = removeFurniture(normalise(text), dropped);
   const stats = { chapters: 0, sections: 0, articles: 0, items: 0, skippedLines: skipped };
+  const script = detectScript(clean);
 
   const reg = regulationPass(clean);
   const structural = reg.chapters + reg.sections + reg.articles;
-  const dec = structural > 0 ? null : decimalPass(clean);
+  const dec = structural > 0 ? null : decimalPass(splitInlineDecimals(clean));
 
   if (structural > 0 || (reg.items >= 2 && (!dec || dec.entries.length < reg.items))) {
-    fillRegulationText(clean, reg.entries);
     const first = reg.entries[0];
-    const preamble = first ? clean.slice(0, first.token.start).trim().length : 0;
+    const start = first ? first.token.start : clean.length;
+    const preambleEnd = reg.tocStart >= 0 ? reg.tocStart : start;
+    const meta = readPreamble(clean.slice(0, preambleEnd), { properties: {}, dropped });
+    if (reg.tocStart >= 0) dropped.push({ text: clean.slice(reg.tocStart, start).trim(), reason: 'toc' });
+    fillRegulationText(clean, reg.entries, dropped);
+    const preamble = clean.slice(0, start).trim().length;
     if (preamble) warnings.push(warn('preamble', { chars: preamble }));
     warnings.push(...capWarnings(reg.warnings));
     return {
@@ -710,10 +921,15 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
       nodes: reg.nodes,
       warnings,
       stats: { ...stats, chapters: reg.chapters, sections: reg.sections, articles: reg.articles, items: reg.items },
+      properties: meta.properties,
+      dropped: nonEmpty(dropped),
+      script,
     };
   }
   if (dec && dec.entries.length >= 2) {
-    if (dec.preamble) warnings.push(warn('preamble', { chars: dec.preamble }));
+    const meta = readPreamble(dec.preamble, { properties: {}, dropped });
+    dropped.push(...dec.dropped);
+    if (dec.preamble.trim()) warnings.push(warn('preamble', { chars: dec.preamble.trim().length }));
     warnings.push(...capWarnings(dec.warnings));
     const byDepth = (d: (n: number) => boolean) => dec.entries.filter((e) => d(e.node.depth)).length;
     return {
@@ -721,11 +937,17 @@ export function parseOutlineText(text: string, opts: { maxLength?: number } = {}
       nodes: dec.nodes,
       warnings,
       stats: { ...stats, chapters: byDepth((d) => d === 0), sections: byDepth((d) => d === 1), items: byDepth((d) => d >= 2) },
+      properties: meta.properties,
+      dropped: nonEmpty(dropped),
+      script,
     };
   }
   warnings.push(warn('noStructure'));
-  return { format: 'none', nodes: [], warnings, stats };
+  if (clean.trim()) dropped.push({ text: clean.trim(), reason: 'unstructured' });
+  return { format: 'none', nodes: [], warnings, stats, properties: {}, dropped: nonEmpty(dropped), script };
 }
+
+const nonEmpty = (list: DroppedText[]) => list.filter((d) => d.text.trim().length > 0);
 
 function capWarnings(list: ImportWarning[]): ImportWarning[] {
   if (list.length <= MAX_LISTED_WARNINGS) return list;

@@ -666,5 +666,17 @@ export const en: Messages = {
       alreadyRevoked: 'Mitigation #{{id}} was already revoked by {{by}}.',
       periodOrder: 'The end of the period cannot be before its start.',
     },
+    docImport: {
+      empty: 'The file is empty.',
+      oleFile: 'This is an old Word .doc file or a password-protected .docx (both are OLE compound files): remove the password and "Save as .docx" in Word, then import again.',
+      damaged: 'The file is damaged and cannot be read: {{detail}}. Open and save it again in Word or a PDF reader, then import again.',
+      encrypted: 'The file is password-protected (encrypted) and cannot be read: remove the password, then import again.',
+      zipBomb: 'The file unpacks to too much data ({{size}}, limit {{max}}) and was refused: check where it came from, or split it.',
+      notDocx: 'This is a zip file but not a Word .docx document (no word/document.xml): upload a .docx, a PDF or a text file.',
+      wrongKind: 'Unrecognised file type: upload a Word .docx, a PDF with a text layer or a text file (UTF-8 or GB18030).',
+      noTextLayer: 'The PDF ({{pages}} pages) has no text layer — probably a scan; OCR is not supported: upload the Word original or a PDF with text.',
+      tooManyPages: 'The PDF has {{pages}} pages, over the limit of {{max}}: split it and import the parts.',
+      badMode: 'The import mode must be append or replace, not "{{mode}}".',
+    },
   },
 };

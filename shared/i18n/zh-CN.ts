@@ -665,6 +665,18 @@ export const zhCN = {
       alreadyRevoked: '缓解措施 #{{id}} 已被 {{by}} 撤销。',
       periodOrder: '期间的结束日不能早于开始日。',
     },
+    docImport: {
+      empty: '文件为空。',
+      oleFile: '这是旧版 Word .doc 文件，或设置了密码的 .docx（两者都是 OLE 复合文件）：请在 Word 中取消密码并“另存为 .docx”后再导入。',
+      damaged: '文件已损坏，无法读取：{{detail}}。请在 Word 或 PDF 阅读器中打开并重新保存后再导入。',
+      encrypted: '文件设置了密码（已加密），无法读取：请取消密码后再导入。',
+      zipBomb: '文件解压后过大（{{size}}，上限 {{max}}），已拒绝：请检查文件来源，或拆分后再导入。',
+      notDocx: '这是一个 zip 文件，但不是 Word .docx 文档（缺少 word/document.xml）：请上传 .docx、PDF 或文本文件。',
+      wrongKind: '无法识别的文件类型：请上传 Word .docx、带文字层的 PDF 或文本文件（UTF-8 或 GB18030）。',
+      noTextLayer: 'PDF（共 {{pages}} 页）没有文字层，可能是扫描件：不支持 OCR 识别，请上传 Word 原文件或带文字的 PDF。',
+      tooManyPages: 'PDF 共 {{pages}} 页，超过上限 {{max}} 页，请拆分后再导入。',
+      badMode: '导入方式只能是“追加”（append）或“替换”（replace），不能是“{{mode}}”。',
+    },
   },
 };
 

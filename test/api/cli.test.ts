@@ -13,16 +13,35 @@ it('imports a text file: --dry-run --json prints the outline, then saves into a 
   const file = path.join(dir, 'toc.txt');
   fs.writeFileSync(file, '目 录\n1 总则 ........ 1\n1.1 目的 ........ 1\n1.2 范围 ........ 2\n2 资金活动 ........ 3\n2.1 现金管理 ........ 3\n');
   const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
-  const outline = JSON.parse(run(['import', file, '--dry-run', '--json'], env));
-  expect(outline).toEqual([
-    { kind: 'chapter', number: '1', title: '总则', depth: 0 },
-    { kind: 'section', number: '1.1', title: '目的', depth: 1 },
-    { kind: 'section', number: '1.2', title: '范围', depth: 1 },
-    { kind: 'chapter', number: '2', title: '资金活动', depth: 0 },
-    { kind: 'section', number: '2.1', title: '现金管理', depth: 1 },
+  const dry = JSON.parse(run(['import', file, '--dry-run', '--json'], env));
+  const shape = (nodes: Array<{ kind: string; number: string; title: string; children: unknown[] }>): unknown[] =>
+    nodes.map((n) => ({ kind: n.kind, number: n.number, title: n.title, children: shape(n.children as never) }));
+  expect(dry).toMatchObject({ source: 'text', format: 'decimal', numberingStyle: 'decimal' });
+  expect(shape(dry.outline)).toEqual([
+    { kind: 'chapter', number: '1', title: '总则', children: [{ kind: 'section', number: '1.1', title: '目的', children: [] }, { kind: 'section', number: '1.2', title: '范围', children: [] }] },
+    { kind: 'chapter', number: '2', title: '资金活动', children: [{ kind: 'section', number: '2.1', title: '现金管理', children: [] }] },
   ]);
   expect(fs.existsSync(env.DATA_DIR)).toBe(false); // a dry run opens no database
   const saved = JSON.parse(run(['import', file, '--manual', 'TOC', '--json'], env));
   expect(saved).toMatchObject({ manual: 'TOC', inserted: 5, format: 'decimal' });
   expect(() => run(['import', path.join(dir, 'missing.txt'), '--dry-run'], env)).toThrow(/file not found/);
-}, 120_000);
+}, 300_000);
+
+it('imports a .docx (sniffed, whatever its name) and refuses an old .doc with what to do', async () => {
+  const { headingStyledDocx } = await import('../fixtures/docx-documents.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cli-'));
+  const file = path.join(dir, 'manual.bin');
+  fs.writeFileSync(file, await headingStyledDocx({ regulation: true }));
+  const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
+  const dry = JSON.parse(run(['import', file, '--dry-run', '--json'], env));
+  expect(dry).toMatchObject({ source: 'docx', format: 'regulation', properties: { title: '采购付款管理制度', documentNumber: '集团采〔2025〕8号' } });
+  expect(dry.outline.map((c: { number: string; children: Array<{ number: string }> }) => [c.number, c.children.map((a) => a.number)])).toEqual([
+    ['第一章', ['第一条', '第二条']],
+    ['第二章', ['第三条']],
+  ]);
+  const saved = JSON.parse(run(['import', file, '--manual', 'REG', '--json'], env));
+  expect(saved).toMatchObject({ manual: 'REG', inserted: 5 });
+  const doc = path.join(dir, 'old.doc');
+  fs.writeFileSync(doc, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]));
+  expect(() => run(['import', doc, '--dry-run'], env)).toThrow(/Save as \.docx/);
+}, 300_000);

@@ -191,23 +191,23 @@ describeApi('manual outline', (env) => {
     const text = '示范制度\n第一章 总则 第一条 为规范资金活动，制定本办法。 第二条 本办法适用于集团。 第二章 现金 第三条 库存现金实行限额管理。（一）限额由银行核定；（二）超限额当日送存。';
     const preview = await d.manual.importText({ manualId: manual.id, text, dryRun: true });
     expect(preview.format).toBe('regulation');
-    expect(preview.preview.map((p) => p.number)).toEqual(['第一章', '第一条', '第二条', '第二章', '第三条', '（一）', '（二）']);
+    expect(preview.nodes.map((p) => p.number)).toEqual(['第一章', '第一条', '第二条', '第二章', '第三条', '（一）', '（二）']);
     expect(await numbers(manual.id)).toEqual([]); // a preview writes nothing
     const saved = await d.manual.importText({ manualId: manual.id, text, dryRun: false });
     expect(saved.inserted).toBe(7);
     expect(await numbers(manual.id)).toEqual([
       '第一章 总则',
-      '第一条 为规范资金活动，制定本办法',
-      '第二条 本办法适用于集团',
+      '第一条 为规范资金活动，制定本办法。',
+      '第二条 本办法适用于集团。',
       '第二章 现金',
-      '第三条 库存现金实行限额管理',
-      '（一） 限额由银行核定',
-      '（二） 超限额当日送存',
+      '第三条 库存现金实行限额管理。',
+      '（一） 限额由银行核定；',
+      '（二） 超限额当日送存。',
     ]);
     const empty = await failure(d.manual.importText({ manualId: manual.id, text: '   ', dryRun: true }));
     expect(empty.message).toBe('文本为空，没有可导入的内容。');
     const none = await d.manual.importText({ manualId: manual.id, text: '这是一段没有任何编号结构的普通文字。', dryRun: true });
-    expect(none).toMatchObject({ format: 'none', preview: [] });
+    expect(none).toMatchObject({ format: 'none', nodes: [] });
     const refused = await failure(d.manual.importText({ manualId: manual.id, text: '这是一段没有任何编号结构的普通文字。', dryRun: false }));
     expect(refused.message).toBe('未识别出章、节、条或编号结构，没有导入任何条目。');
     expect(await numbers(manual.id)).toHaveLength(7);
