@@ -3,6 +3,7 @@ import type { Permission } from '../../shared/roles.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerApprovalImport } from './authority-import.ts';
 import { registerWorkbookRoutes } from '../workbook/http.ts';
+import { registerManualDocxRoutes } from '../manual-docx/http.ts';
 import type { UploadOptions } from './upload.ts';
 
 /** Every file route (downloads and uploads outside tRPC). buildApp and docs/permissions.md both go through here. */
@@ -10,6 +11,7 @@ export async function registerFileRoutes(app: FastifyInstance, opts: UploadOptio
   await registerApprovalImport(app, opts);
   await registerWorkbookRoutes(app, opts);
   await registerAdminRoutes(app, opts);
+  await registerManualDocxRoutes(app, opts);
 }
 
 export interface FileRouteAccess {
