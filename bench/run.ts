@@ -6,6 +6,7 @@ import { sodPeople } from './cases/sod.ts';
 import { authorityCheck } from './cases/authority.ts';
 import { concurrentSave, scoreRollup } from './cases/audits.ts';
 import { workbookExport } from './cases/workbook.ts';
+import { exportDocx } from './cases/manual-docx.ts';
 import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.ts';
 
 /**
@@ -13,7 +14,7 @@ import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.
  * when DATABASE_URL is set. Prints one line per case and backend:
  *   BENCH <case> ratio=<feature cost / baseline cost> backend=<pglite|postgres> <details>
  */
-const CASES: BenchCase[] = [apiRoundtrip, outlineInsert, outlineMove, outlineTree, controlsLint, controlsOverlap, sodPeople, authorityCheck, scoreRollup, concurrentSave, workbookExport, ...(process.env.DATABASE_URL ? [moveToPostgresBench] : [])];
+const CASES: BenchCase[] = [apiRoundtrip, outlineInsert, outlineMove, outlineTree, controlsLint, controlsOverlap, sodPeople, authorityCheck, scoreRollup, concurrentSave, workbookExport, exportDocx, ...(process.env.DATABASE_URL ? [moveToPostgresBench] : [])];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !CASES.some((c) => c.name === w));
