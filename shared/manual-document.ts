@@ -104,7 +104,19 @@ export function controlRows(c: SnapshotControl, t: Translate, evidenceNames: Rea
   return rows.map((r) => ({ label: r.label, lines: r.lines.map(xmlSafe) }));
 }
 
-export function planManualDocument(input: ManualDocumentInput, t: Translate): DocumentPlan {
+/** Labels repeat on every control table: each message is looked up once per document. */
+function memo(t: Translate): Translate {
+  const cache = new Map<string, string>();
+  return (key, params) => {
+    if (params) return t(key, params);
+    let text = cache.get(key);
+    if (text === undefined) cache.set(key, (text = t(key)));
+    return text;
+  };
+}
+
+export function planManualDocument(input: ManualDocumentInput, translate: Translate): DocumentPlan {
+  const t = memo(translate);
   const { manual, version } = input;
   const draft = version == null;
   const title = xmlSafe(manual.title);

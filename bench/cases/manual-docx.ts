@@ -20,7 +20,7 @@ const CHAPTERS = 10;
 const STEPS = 4;
 const CONTROLS_PER_STEP = 10;
 const POSITIONS = 200;
-const ROUNDS = 3;
+const ROUNDS = 2;
 
 const BODY = '本流程适用于集团及各下属单位的相关业务，经办人应按规定提交申请并附完整的原始凭单，经部门负责人审核后由财务负责人审批。';
 

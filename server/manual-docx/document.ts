@@ -29,7 +29,7 @@ const HEADING_FONT = { ascii: 'Arial', hAnsi: 'Arial', eastAsia: 'SimHei' };
 /** half-points: 三号 16pt, 四号 14pt, 小四 12pt, then 五号 10.5pt */
 const HEADING_SIZES = [32, 28, 24, 24, 22, 22, 21, 21, 21];
 /** the TOC lists the top three levels: a 20,000-item manual's full tree would be a book of its own */
-const TOC_LEVELS = '1-3';
+const TOC_LEVELS = 3;
 const INDENT_STEP = 420; // twips: two Chinese characters at 10.5pt
 
 function headingStyle(level: number) {
@@ -82,7 +82,7 @@ export function manualDocument(plan: DocumentPlan): Document {
     title: plan.title,
     creator: 'ControlBook',
     description: plan.coverLines.join('\n'),
-    // the TOC field is filled when the file is opened (Word asks; LibreOffice converts it filled)
+    // fields (the TOC's page numbers, PAGE / NUMPAGES) are updated when the file is opened
     features: { updateFields: true },
     styles: {
       default: {
@@ -125,7 +125,13 @@ export function manualDocument(plan: DocumentPlan): Document {
           ...coverParagraphs(plan),
           // not a heading: the contents title is no part of the outline
           new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text: plan.contentsTitle, bold: true, size: 32, font: HEADING_FONT })] }),
-          new TableOfContents(plan.contentsTitle, { hyperlink: true, headingStyleRange: TOC_LEVELS }),
+          new TableOfContents(plan.contentsTitle, {
+            hyperlink: true,
+            headingStyleRange: `1-${TOC_LEVELS}`,
+            // the entries written from the plan (no page numbers yet: Word fills them when it updates
+            // the field on opening); letting docx find them means a second walk over the whole body
+            cachedEntries: plan.blocks.flatMap((b) => (b.type === 'heading' && b.level <= TOC_LEVELS ? [{ title: b.text, level: b.level }] : [])),
+          }),
           new Paragraph({ children: [new PageBreak()] }),
           ...body(plan),
         ],
