@@ -32,6 +32,7 @@ const control: SnapshotControl = {
   tolerance: 0,
   element: 'control_activities',
   checkedDuty: null,
+  linkedHostIds: [],
 };
 
 function input(nodes: DocumentNode[], version: ManualDocumentInput['version'] = null): ManualDocumentInput {
