@@ -7,6 +7,7 @@ import { authorityCheck } from './cases/authority.ts';
 import { concurrentSave, scoreRollup } from './cases/audits.ts';
 import { workbookExport } from './cases/workbook.ts';
 import { importDocx } from './cases/import-docx.ts';
+import { exportDocx } from './cases/manual-docx.ts';
 import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.ts';
 
 /**
@@ -15,7 +16,7 @@ import { withFreshDatabase, type BenchCase, type BenchContext } from './harness.
  *   BENCH <case> ratio=<feature cost / baseline cost> backend=<pglite|postgres> <details>
  * Exits non-zero when a case throws or reports a failure (e.g. concurrent-save losing a save).
  */
-const CASES: BenchCase[] = [apiRoundtrip, outlineInsert, outlineMove, outlineTree, controlsLint, controlsOverlap, sodPeople, authorityCheck, scoreRollup, concurrentSave, workbookExport, importDocx, ...(process.env.DATABASE_URL ? [moveToPostgresBench] : [])];
+const CASES: BenchCase[] = [apiRoundtrip, outlineInsert, outlineMove, outlineTree, controlsLint, controlsOverlap, sodPeople, authorityCheck, scoreRollup, concurrentSave, workbookExport, importDocx, exportDocx, ...(process.env.DATABASE_URL ? [moveToPostgresBench] : [])];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !CASES.some((c) => c.name === w));

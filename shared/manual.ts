@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NODE_KINDS, NUMBERING_STYLES, PROCESS_STATUSES } from './outline.ts';
+import { NODE_KINDS, NUMBERING_SCRIPTS, NUMBERING_STYLES, PROCESS_STATUSES } from './outline.ts';
 import { id } from './org.ts';
 
 /** Inputs of the manual / outline API. */
@@ -13,7 +13,15 @@ export const manualInput = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'errors.field.code' }),
   title: z.string().trim().min(1).max(200),
   numberingStyle: z.enum(NUMBERING_STYLES).default('decimal'),
+  // The properties printed on the manual's cover (docs/design.md §3.8). Optional: what is not
+  // given is left as it is on update (and takes the column default on create).
+  documentNumber: z.string().trim().max(200, { message: 'errors.manualProperties.documentNumber' }).optional(),
+  versionLabel: z.string().trim().max(100, { message: 'errors.manualProperties.versionLabel' }).optional(),
+  effectiveDate: z.iso.date({ message: 'errors.manualProperties.effectiveDate' }).nullable().optional(),
+  publisher: z.string().trim().max(200, { message: 'errors.manualProperties.publisher' }).optional(),
+  numberingScript: z.enum(NUMBERING_SCRIPTS).optional(),
 });
+export type ManualInput = z.output<typeof manualInput>;
 
 /** Where a node goes: before/after a sibling, first/last inside a node, or first/last at the top. */
 export const PLACEMENT_RELATIONS = ['before', 'after', 'inside_start', 'inside_end', 'root_start', 'root_end'] as const;

@@ -68,6 +68,20 @@ describe('numbering', () => {
     ]);
   });
 
+  it('writes regulation numbers in Traditional characters for a hant manual: 第一節, 第一條', () => {
+    nextId = 1;
+    const c1 = node(null, 'a0', 'chapter', '總則');
+    const sec = node(c1.id, 'a0', 'section');
+    const art1 = node(sec.id, 'a0', 'clause');
+    const item = node(art1.id, 'a0', 'clause');
+    const art2 = node(c1.id, 'a1', 'clause');
+    const nodes = [c1, sec, art1, item, art2];
+    expect(numberOutline(nodes, 'regulation', 'hant').map((n) => n.number)).toEqual(['第一章', '第一節', '第一條', '（一）', '第二條']);
+    expect(numberOutline(nodes, 'regulation', 'hans').map((n) => n.number)).toEqual(['第一章', '第一节', '第一条', '（一）', '第二条']);
+    // decimal numbers have no script
+    expect(numberOutline(nodes, 'decimal', 'hant').map((n) => n.number)).toEqual(['1', '1.1', '1.1.1', '1.1.1.1', '1.2']);
+  });
+
   it('handles a large, deep outline without recursion limits', () => {
     nextId = 1;
     const nodes: OutlineNode[] = [];

@@ -1,4 +1,4 @@
-import type { NumberedNode, NumberingStyle, OutlineNode } from './outline.ts';
+import type { NumberedNode, NumberingScript, NumberingStyle, OutlineNode } from './outline.ts';
 import { toChineseNumeral } from './chinese-numerals.ts';
 
 /**
@@ -9,8 +9,11 @@ import { toChineseNumeral } from './chinese-numerals.ts';
  * regulation: 第一章 (chapters counted through the manual), 第一节 (sections within their parent),
  *             第一条 for every other node at article level (not under an article), counted
  *             continuously across chapters; items below an article: （一）, then 1., then (1).
+ *             In the Traditional script (hant) sections and articles read 第一節 / 第一條; the numerals
+ *             (一 … 十 百 千 零) and 章 are the same in both scripts.
  */
-export function numberOutline<T extends OutlineNode>(nodes: readonly T[], style: NumberingStyle): (T & NumberedNode)[] {
+export function numberOutline<T extends OutlineNode>(nodes: readonly T[], style: NumberingStyle, script: NumberingScript = 'hans'): (T & NumberedNode)[] {
+  const { section, article } = REGULATION_UNITS[script];
   const children = new Map<number | null, T[]>();
   for (const n of nodes) {
     const list = children.get(n.parentId);
@@ -42,9 +45,9 @@ export function numberOutline<T extends OutlineNode>(nodes: readonly T[], style:
     } else if (node.kind === 'chapter') {
       number = `第${toChineseNumeral(++chapters)}章`;
     } else if (node.kind === 'section') {
-      number = `第${toChineseNumeral(++frame.sections)}节`;
+      number = `第${toChineseNumeral(++frame.sections)}${section}`;
     } else {
-      number = `第${toChineseNumeral(++articles)}条`;
+      number = `第${toChineseNumeral(++articles)}${article}`;
       childItemLevel = 1;
     }
     out.push({ ...node, number, depth: frame.depth });
@@ -55,6 +58,11 @@ export function numberOutline<T extends OutlineNode>(nodes: readonly T[], style:
   }
   return out;
 }
+
+const REGULATION_UNITS: Record<NumberingScript, { section: string; article: string }> = {
+  hans: { section: '节', article: '条' },
+  hant: { section: '節', article: '條' },
+};
 
 function itemMarker(level: number, n: number): string {
   if (level === 1) return `（${toChineseNumeral(n)}）`;

@@ -11,6 +11,10 @@ export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
 export const NUMBERING_STYLES = ['decimal', 'regulation'] as const;
 export type NumberingStyle = (typeof NUMBERING_STYLES)[number];
 
+/** The characters regulation numbers are written in: 第一条 / 第一节 (hans) or 第一條 / 第一節 (hant). */
+export const NUMBERING_SCRIPTS = ['hans', 'hant'] as const;
+export type NumberingScript = (typeof NUMBERING_SCRIPTS)[number];
+
 /** A node as stored: identity, place in the tree, content. Numbers are derived, never stored. */
 export interface OutlineNode {
   id: number;

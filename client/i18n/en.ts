@@ -166,6 +166,13 @@ export const uiEn: UiMessages = {
     createTitle: 'New manual',
     editTitle: 'Edit manual',
     tabs: { outline: 'Outline', document: 'Document', versions: 'Versions', processes: 'Processes', controls: 'Control matrix', overlap: 'Overlap', lint: 'Design lint', references: 'References', import: 'Import', 'rcm-import': 'Excel import/export' },
+    documentNumber: 'Document number',
+    versionLabel: 'Version',
+    effectiveDate: 'Effective date',
+    publisher: 'Publisher',
+    numberingScript: 'Numbering script',
+    numberingScripts: { hans: 'Simplified (第一条)', hant: 'Traditional (第一條)' },
+    coverHint: 'Printed on the cover of the exported Word document.',
   },
   outline: {
     number: 'No.',
@@ -208,6 +215,12 @@ export const uiEn: UiMessages = {
   documentView: {
     print: 'Print',
     generated: 'Generated from the current draft; numbers follow the outline.',
+  },
+  wordDownload: {
+    button: 'Download Word',
+    current: 'Current language',
+    zh: '中文',
+    en: 'English',
   },
   importPage: {
     title: 'Import a document',

@@ -165,6 +165,13 @@ export const uiZhCN = {
     createTitle: '新增手册',
     editTitle: '编辑手册',
     tabs: { outline: '目录编辑', document: '文档', versions: '版本', processes: '业务流程', controls: '控制矩阵', overlap: '重叠与重复', lint: '设计检查', references: '引用', import: '导入', 'rcm-import': 'Excel 导入导出' },
+    documentNumber: '文号',
+    versionLabel: '版本',
+    effectiveDate: '生效日期',
+    publisher: '发布单位',
+    numberingScript: '编号字体',
+    numberingScripts: { hans: '简体（第一条）', hant: '繁体（第一條）' },
+    coverHint: '以下内容印在导出的 Word 文档封面上。',
   },
   outline: {
     number: '编号',
@@ -207,6 +214,12 @@ export const uiZhCN = {
   documentView: {
     print: '打印',
     generated: '按当前草稿生成，编号随目录自动更新。',
+  },
+  wordDownload: {
+    button: '下载 Word',
+    current: '当前语言',
+    zh: '中文',
+    en: 'English',
   },
   importPage: {
     title: '导入文档',

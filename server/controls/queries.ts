@@ -7,7 +7,7 @@ import { DEFAULT_CONTROL } from '../../shared/controls.ts';
 export function manualSettings(db: Executor, manualId: number) {
   return db
     .selectFrom('manual')
-    .select(['id', 'code', 'title', 'numbering_style as numberingStyle', 'key_weight as keyWeight', 'general_weight as generalWeight'])
+    .select(['id', 'code', 'title', 'numbering_style as numberingStyle', 'key_weight as keyWeight', 'general_weight as generalWeight', 'numbering_script as numberingScript'])
     .where('id', '=', manualId)
     .executeTakeFirst();
 }

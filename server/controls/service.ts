@@ -47,7 +47,7 @@ export async function loadMatrix(db: Executor, manualId: number, options: { owne
   const rows = await q.outlineWithControls(db, manualId);
   const links = await q.linksOfManual(db, manualId);
   const evidenceTypes = await q.customEvidenceTypes(db, manualId);
-  const numbered = numberOutline(rows, manual.numberingStyle);
+  const numbered = numberOutline(rows, manual.numberingStyle, manual.numberingScript);
   const placements = controlPlacements(numbered, links);
   const weights = { keyWeight: manual.keyWeight, generalWeight: manual.generalWeight };
 

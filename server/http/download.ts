@@ -4,7 +4,7 @@ import type { SessionUser } from '../auth/sessions.ts';
 import type { Db } from '../db/connect.ts';
 import { createRequestContext } from '../trpc/context.ts';
 import { can, type Permission } from '../../shared/roles.ts';
-import type { Locale } from '../../shared/auth.ts';
+import { LOCALES, type Locale } from '../../shared/auth.ts';
 import { errorMessage, type UploadOptions } from './upload.ts';
 import { translate } from '../i18n.ts';
 
@@ -71,4 +71,13 @@ export async function registerDownloadRoute(app: FastifyInstance, opts: UploadOp
       return reply.code(status).type('application/json; charset=utf-8').send({ error: { message, messageKey } });
     }
   });
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are not allowed in a file name
+export const safeFileName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120);
+
+/** ?lang=zh-CN|en, else the user's language. */
+export function langOf(ctx: DownloadContext): Locale {
+  const lang = ctx.query.lang;
+  return (LOCALES as readonly string[]).includes(lang ?? '') ? (lang as Locale) : ctx.locale;
 }

@@ -4,6 +4,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerApprovalImport } from './authority-import.ts';
 import { registerWorkbookRoutes } from '../workbook/http.ts';
 import { registerManualImportRoute } from '../manual/http.ts';
+import { registerManualDocxRoutes } from '../manual-docx/http.ts';
 import type { UploadOptions } from './upload.ts';
 
 /** Every file route (downloads and uploads outside tRPC). buildApp and docs/permissions.md both go through here. */
@@ -12,6 +13,7 @@ export async function registerFileRoutes(app: FastifyInstance, opts: UploadOptio
   await registerWorkbookRoutes(app, opts);
   await registerAdminRoutes(app, opts);
   await registerManualImportRoute(app, opts);
+  await registerManualDocxRoutes(app, opts);
 }
 
 export interface FileRouteAccess {

@@ -18,6 +18,20 @@ export const nodeColumns = [
   'design_unit_ids as designUnitIds',
 ] as const;
 
+/** A manual's own columns as the API names them: identity, numbering and cover properties. */
+export const manualColumns = [
+  'id',
+  'code',
+  'title',
+  'numbering_style as numberingStyle',
+  'numbering_script as numberingScript',
+  'document_number as documentNumber',
+  'version_label as versionLabel',
+  'effective_date as effectiveDate',
+  'publisher',
+  'updated_at as updatedAt',
+] as const;
+
 export function listManuals(db: Executor) {
   return db
     .selectFrom('manual as m')
@@ -26,6 +40,11 @@ export function listManuals(db: Executor) {
       'm.code',
       'm.title',
       'm.numbering_style as numberingStyle',
+      'm.numbering_script as numberingScript',
+      'm.document_number as documentNumber',
+      'm.version_label as versionLabel',
+      'm.effective_date as effectiveDate',
+      'm.publisher',
       'm.updated_at as updatedAt',
       eb.selectFrom('manual_node as n').whereRef('n.manual_id', '=', 'm.id').select(eb.fn.countAll<number>().as('c')).as('nodeCount'),
       eb
@@ -38,10 +57,14 @@ export function listManuals(db: Executor) {
     .execute();
 }
 
+export function manualByCode(db: Executor, code: string) {
+  return db.selectFrom('manual').select('id').where('code', '=', code).executeTakeFirst();
+}
+
 export function getManual(db: Executor, id: number) {
   return db
     .selectFrom('manual')
-    .select(['id', 'code', 'title', 'numbering_style as numberingStyle', 'updated_at as updatedAt'])
+    .select(manualColumns)
     .where('id', '=', id)
     .executeTakeFirst();
 }

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { generateKeyBetween } from 'fractional-indexing';
-import type { z } from 'zod';
 import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
@@ -8,7 +7,7 @@ import { numberOutline } from '../../shared/numbering.ts';
 import { kindAllowedUnder, type NodeKind, type NumberedNode } from '../../shared/outline.ts';
 import { diffOutlines } from '../../shared/outline-diff.ts';
 import { placeholderExcerpts, referencedNodeIds, regulationNames, renderBody } from '../../shared/references.ts';
-import type { manualInput, NodeFields, Placement } from '../../shared/manual.ts';
+import type { ManualInput, NodeFields, Placement } from '../../shared/manual.ts';
 import * as q from './queries.ts';
 import * as controls from '../controls/service.ts';
 import * as controlQ from '../controls/queries.ts';
@@ -21,15 +20,24 @@ import type { SnapshotNode as VersionSnapshotNode } from '../audits/version-mode
  * O(1) node rows (fractional order keys: no sibling is rewritten) and one trail row.
  */
 
-type ManualInput = z.output<typeof manualInput>;
 type NodeRow = NonNullable<Awaited<ReturnType<typeof q.getNode>>>;
 
+/** The columns a manual input sets; properties not given are left out (unchanged / column default). */
+function manualValues(input: ManualInput) {
+  return {
+    code: input.code,
+    title: input.title,
+    numbering_style: input.numberingStyle,
+    ...(input.documentNumber !== undefined && { document_number: input.documentNumber }),
+    ...(input.versionLabel !== undefined && { version_label: input.versionLabel }),
+    ...(input.effectiveDate !== undefined && { effective_date: input.effectiveDate }),
+    ...(input.publisher !== undefined && { publisher: input.publisher }),
+    ...(input.numberingScript !== undefined && { numbering_script: input.numberingScript }),
+  };
+}
+
 export async function createManual(trx: Executor, trail: Trail, input: ManualInput) {
-  const row = await trx
-    .insertInto('manual')
-    .values({ code: input.code, title: input.title, numbering_style: input.numberingStyle })
-    .returning(['id', 'code', 'title', 'numbering_style as numberingStyle'])
-    .executeTakeFirstOrThrow();
+  const row = await trx.insertInto('manual').values(manualValues(input)).returning(q.manualColumns).executeTakeFirstOrThrow();
   await trail.record({ entity: 'manual', entityId: row.id, action: 'create', after: row });
   return row;
 }
@@ -39,9 +47,9 @@ export async function updateManual(trx: Executor, trail: Trail, id: number, inpu
   if (!before) throw notFound('manual', id);
   const after = await trx
     .updateTable('manual')
-    .set({ code: input.code, title: input.title, numbering_style: input.numberingStyle, updated_at: sql<string>`now()` })
+    .set({ ...manualValues(input), updated_at: sql<string>`now()` })
     .where('id', '=', id)
-    .returning(['id', 'code', 'title', 'numbering_style as numberingStyle'])
+    .returning(q.manualColumns)
     .executeTakeFirstOrThrow();
   await trail.record({ entity: 'manual', entityId: id, action: 'update', before, after });
   return after;
@@ -62,7 +70,7 @@ async function requireNode(db: Executor, id: number): Promise<NodeRow> {
 /** The numbered tree, bodies rendered with current numbers. */
 export async function getTree(db: Executor, manualId: number) {
   const manual = await requireManual(db, manualId);
-  const nodes = numberOutline(await q.listNodes(db, manualId), manual.numberingStyle);
+  const nodes = numberOutline(await q.listNodes(db, manualId), manual.numberingStyle, manual.numberingScript);
   const numberById = new Map(nodes.map((n) => [n.id, n.number]));
   return {
     manual,

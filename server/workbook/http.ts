@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Executor } from '../db/connect.ts';
 import { MB, registerUploadRoute, throttled, UploadError, type UploadContext, type UploadOptions } from '../http/upload.ts';
-import { registerDownloadRoute, type DownloadContext } from '../http/download.ts';
+import { langOf, registerDownloadRoute, safeFileName, type DownloadContext } from '../http/download.ts';
 import { translate } from '../i18n.ts';
 import { auditWorkbookData } from '../audits/service.ts';
 import { checkConflicts } from '../sod/service.ts';
@@ -11,7 +11,7 @@ import { importRcm } from '../rcm/import.ts';
 import { sniffXlsx } from '../rcm/read.ts';
 import { writeRcmWorkbook } from '../rcm/export.ts';
 import { notFound } from '../errors.ts';
-import { LOCALES, type Locale } from '../../shared/auth.ts';
+import type { Locale } from '../../shared/auth.ts';
 import { describeViolation, type ViolationReport } from '../../shared/authority.ts';
 import { RCM_IMPORT_MAX_MB } from '../../shared/rcm.ts';
 import { writeAuditWorkbook, WORKBOOK_CONTENT_TYPE, type WorkbookInput } from './audit-workbook.ts';
@@ -45,14 +45,7 @@ export async function workbookExtras(db: Executor, data: WorkbookInput['data'], 
   };
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are not allowed in a file name
-const safeFileName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 120);
 
-/** ?lang=zh-CN|en, else the user's language. */
-function langOf(ctx: DownloadContext): Locale {
-  const lang = ctx.query.lang;
-  return (LOCALES as readonly string[]).includes(lang ?? '') ? (lang as Locale) : ctx.locale;
-}
 
 function idParam(ctx: DownloadContext | UploadContext, entity: string): number {
   const raw = ctx.params?.id ?? '';

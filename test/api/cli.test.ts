@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { readZip } from '../fixtures/zip.ts';
 
 // The public CLI contract: `npx controlbook import FILE [--manual CODE] [--dry-run] [--json]`.
 const run = (args: string[], env: NodeJS.ProcessEnv) =>
@@ -45,3 +46,22 @@ it('imports a .docx (sniffed, whatever its name) and refuses an old .doc with wh
   fs.writeFileSync(doc, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]));
   expect(() => run(['import', doc, '--dry-run'], env)).toThrow(/Save as \.docx/);
 }, 300_000);
+
+// `npx controlbook export-manual CODE [--version N] -o FILE.docx [--lang en]`
+it('exports a manual as a Word document: the draft marked, a published version by number', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-cli-docx-'));
+  const env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
+  run(['seed-demo'], env);
+  const draftFile = path.join(dir, 'draft.docx');
+  expect(run(['export-manual', 'ICM-DEMO', '-o', draftFile], env)).toMatch(/^wrote .*draft\.docx \(ICM-DEMO draft, \d+ items, \d+ control tables\)/);
+  const draft = (await readZip(fs.readFileSync(draftFile))).get('word/document.xml')!.toString('utf8');
+  expect(draft).toContain('草稿 / DRAFT');
+  expect(draft).toContain('<w:pStyle w:val="Heading1"/>');
+  const v1File = path.join(dir, 'v1.docx');
+  expect(run(['export-manual', 'ICM-DEMO', '--version', '1', '--lang', 'en', '-o', v1File], env)).toMatch(/\(ICM-DEMO version 1, /);
+  const v1 = (await readZip(fs.readFileSync(v1File))).get('word/document.xml')!.toString('utf8');
+  expect(v1).toContain('Document No.: ');
+  expect(v1).not.toContain('DRAFT');
+  expect(() => run(['export-manual', 'ICM-DEMO', '--version', '9', '-o', path.join(dir, 'v9.docx')], env)).toThrow(/版本 9 不存在/);
+  expect(fs.existsSync(path.join(dir, 'v9.docx'))).toBe(false);
+}, 480_000);

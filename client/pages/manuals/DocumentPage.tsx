@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc.ts';
 import { useManualId } from './ManualLayout.tsx';
+import { WordDownload } from './WordDownload.tsx';
 import './print.css';
 
 const headingOrder = (depth: number): TitleOrder => Math.min(2 + depth, 6) as TitleOrder;
@@ -29,9 +30,12 @@ export function DocumentPage() {
         <Text size="sm" c="dimmed">
           {t('documentView.generated')}
         </Text>
-        <Button onClick={() => window.print()} data-testid="document-print">
-          {t('documentView.print')}
-        </Button>
+        <Group gap="xs">
+          <WordDownload manualId={manualId} version="draft" />
+          <Button size="xs" onClick={() => window.print()} data-testid="document-print">
+            {t('documentView.print')}
+          </Button>
+        </Group>
       </Group>
       <article className="cb-document" data-testid="manual-document">
         <Title order={1} ta="center" mb="lg">

@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
-import { Anchor, Badge, Button, Select, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { NUMBERING_STYLES, type NumberingStyle } from '../../../shared/outline.ts';
+import { NUMBERING_SCRIPTS, NUMBERING_STYLES, type NumberingScript, type NumberingStyle } from '../../../shared/outline.ts';
 import { DataGrid, gridColumnHelper } from '../../components/DataGrid.tsx';
 import { FormModal } from '../../components/FormModal.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -16,8 +16,10 @@ import type { ManualRow } from './outline-tree.ts';
 const col = gridColumnHelper<ManualRow>();
 const NO_MANUALS: ManualRow[] = [];
 
-/** Create (manual undefined) or edit a manual's code, title and numbering style. */
-export function ManualForm({ manual, onClose, onSaved }: { manual?: Pick<ManualRow, 'id' | 'code' | 'title' | 'numberingStyle'>; onClose: () => void; onSaved?: (id: number) => void }) {
+type EditedManual = Pick<ManualRow, 'id' | 'code' | 'title' | 'numberingStyle' | 'numberingScript' | 'documentNumber' | 'versionLabel' | 'effectiveDate' | 'publisher'>;
+
+/** Create (manual undefined) or edit a manual's code, title, numbering and cover properties (文号, 版本, 生效日期, 发布). */
+export function ManualForm({ manual, onClose, onSaved }: { manual?: EditedManual; onClose: () => void; onSaved?: (id: number) => void }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -25,11 +27,21 @@ export function ManualForm({ manual, onClose, onSaved }: { manual?: Pick<ManualR
   const update = useMutation(trpc.manual.update.mutationOptions());
   const form = useForm({
     mode: 'controlled',
-    initialValues: { code: manual?.code ?? '', title: manual?.title ?? '', numberingStyle: (manual?.numberingStyle ?? 'decimal') as NumberingStyle },
+    initialValues: {
+      code: manual?.code ?? '',
+      title: manual?.title ?? '',
+      numberingStyle: (manual?.numberingStyle ?? 'decimal') as NumberingStyle,
+      numberingScript: (manual?.numberingScript ?? 'hans') as NumberingScript,
+      documentNumber: manual?.documentNumber ?? '',
+      versionLabel: manual?.versionLabel ?? '',
+      effectiveDate: manual?.effectiveDate ?? '',
+      publisher: manual?.publisher ?? '',
+    },
   });
   const submit = form.onSubmit(async (values) => {
     await saveForm(form, 'common.saved', async () => {
-      const saved = manual ? await update.mutateAsync({ id: manual.id, data: values }) : await create.mutateAsync(values);
+      const data = { ...values, effectiveDate: values.effectiveDate || null };
+      const saved = manual ? await update.mutateAsync({ id: manual.id, data }) : await create.mutateAsync(data);
       await queryClient.invalidateQueries({ queryKey: trpc.manual.pathKey() });
       onClose();
       onSaved?.(saved.id);
@@ -53,6 +65,22 @@ export function ManualForm({ manual, onClose, onSaved }: { manual?: Pick<ManualR
         data-testid="manual-numbering"
         {...form.getInputProps('numberingStyle')}
       />
+      <Select
+        label={t('manuals.numberingScript')}
+        data={NUMBERING_SCRIPTS.map((s) => ({ value: s, label: t(`manuals.numberingScripts.${s}`) }))}
+        allowDeselect={false}
+        data-testid="manual-numbering-script"
+        {...form.getInputProps('numberingScript')}
+      />
+      <Text size="xs" c="dimmed" mt="sm">
+        {t('manuals.coverHint')}
+      </Text>
+      <TextInput label={t('manuals.documentNumber')} maxLength={200} data-testid="manual-document-number" {...form.getInputProps('documentNumber')} />
+      <Group grow>
+        <TextInput label={t('manuals.versionLabel')} maxLength={100} data-testid="manual-version-label" {...form.getInputProps('versionLabel')} />
+        <TextInput type="date" label={t('manuals.effectiveDate')} data-testid="manual-effective-date" {...form.getInputProps('effectiveDate')} />
+      </Group>
+      <TextInput label={t('manuals.publisher')} maxLength={200} data-testid="manual-publisher" {...form.getInputProps('publisher')} />
     </FormModal>
   );
 }

@@ -11,6 +11,7 @@ import { notifyError } from '../../lib/errors.ts';
 import { notifications } from '@mantine/notifications';
 import { useManualId } from './ManualLayout.tsx';
 import { FlatOutline } from './FlatOutline.tsx';
+import { WordDownload } from './WordDownload.tsx';
 
 type Version = RouterOutputs['manual']['versions'][number];
 type VersionRef = number | 'draft';
@@ -61,13 +62,16 @@ export function VersionsPage() {
           id: 'actions',
           header: 'common.actions',
           cell: ({ row }) => (
-            <Button size="compact-xs" variant="light" onClick={() => setViewing(row.original.versionNo)} data-testid={`version-view-${row.original.versionNo}`}>
-              {t('versions.view')}
-            </Button>
+            <Group gap={4} wrap="nowrap">
+              <Button size="compact-xs" variant="light" onClick={() => setViewing(row.original.versionNo)} data-testid={`version-view-${row.original.versionNo}`}>
+                {t('versions.view')}
+              </Button>
+              <WordDownload manualId={manualId} version={row.original.versionNo} size="compact-xs" />
+            </Group>
           ),
         }),
       ]),
-    [t, i18n.language],
+    [t, i18n.language, manualId],
   );
 
   const options = [{ value: 'draft', label: t('versions.draft') }, ...list.map((v) => ({ value: String(v.versionNo), label: t('versions.versionLabel', { version: v.versionNo }) }))];
