@@ -384,6 +384,19 @@ export interface FindingControlTable {
   control_id: number;
 }
 
+export interface OutlineOperationTable {
+  id: Generated<number>;
+  manual_id: number;
+  user_id: number;
+  kind: 'insert' | 'move' | 'indent' | 'outdent' | 'update' | 'delete' | 'control' | 'link' | 'unlink' | 'merge';
+  node_id: number;
+  label: Generated<string>;
+  forward: ColumnType<unknown, string, string>;
+  inverse: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  undone_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface DB {
   org_unit: OrgUnitTable;
   duty_category: DutyCategoryTable;
@@ -416,6 +429,7 @@ export interface DB {
   audit_evidence: AuditEvidenceTable;
   finding: FindingTable;
   finding_control: FindingControlTable;
+  outline_operation: OutlineOperationTable;
 }
 
 export type OrgUnitRow = Selectable<OrgUnitTable>;
