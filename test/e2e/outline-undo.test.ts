@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, hasChromium, screenshot, signIn } from './browser.ts';
+
+describe.skipIf(!hasChromium)('Outline undo / redo in Chromium', () => {
+  const suite = browserSuite();
+  const { withPage } = suite;
+
+  const row = (page: Page, title: string): Locator =>
+    page.getByRole('treeitem').filter({ has: page.locator('[data-testid^="outline-title-"]').getByText(title, { exact: true }) });
+  async function expectNumber(page: Page, title: string, number: string) {
+    await row(page, title).locator('[data-testid^="outline-number-"]').getByText(number, { exact: true }).waitFor();
+  }
+  async function typeNewTitle(page: Page, title: string) {
+    const input = page.getByTestId('outline-new-title');
+    await input.fill(title);
+    await input.press('Enter');
+    await page.getByTestId('outline-pending-row').waitFor({ state: 'detached' });
+    await row(page, title).waitFor();
+  }
+
+  it('designer: Ctrl+Z undoes an indent and a move, Ctrl+Shift+Z redoes, shortcuts work after toolbar clicks, Shift+Enter inserts before', async () => {
+    await withPage(async (page) => {
+      await signIn(page, suite.server.baseUrl, 'designer');
+      await page.getByTestId('nav-manuals').click();
+      await page.getByTestId('create-button').click();
+      const form = page.getByTestId('manual-form');
+      await form.getByTestId('manual-code').fill('E2E-UNDO');
+      await form.getByTestId('manual-title').fill('撤销测试手册');
+      await form.getByTestId('form-submit').click();
+      await page.waitForURL(/\/manuals\/\d+$/);
+      await page.getByTestId('outline-tree').waitFor();
+
+      await page.getByTestId('outline-add-first').click();
+      await typeNewTitle(page, '总则');
+      await page.getByTestId('outline-add-child').click();
+      await typeNewTitle(page, '目的');
+      await page.getByTestId('outline-add-sibling').click();
+      await typeNewTitle(page, '范围');
+      await expectNumber(page, '范围', '1.2');
+
+      // a toolbar click (indent), then a shortcut on the keyboard: Ctrl+Z undoes it
+      await row(page, '范围').click();
+      await page.getByTestId('outline-indent').click();
+      await expectNumber(page, '范围', '1.1.1');
+      await expect.poll(() => page.getByTestId('outline-undo').isEnabled()).toBe(true);
+      await page.keyboard.press('Control+z');
+      await expectNumber(page, '范围', '1.2');
+      await page.keyboard.press('Control+Shift+z');
+      await expectNumber(page, '范围', '1.1.1');
+      await page.keyboard.press('Control+z');
+      await expectNumber(page, '范围', '1.2');
+
+      // a move by keyboard (Alt+↑), undone with the toolbar button, redone with Ctrl+Y — then Alt+↓ still works
+      await row(page, '范围').click();
+      await page.keyboard.press('Alt+ArrowUp');
+      await expectNumber(page, '范围', '1.1');
+      await expectNumber(page, '目的', '1.2');
+      await page.getByTestId('outline-undo').click();
+      await expectNumber(page, '范围', '1.2');
+      await page.keyboard.press('Control+y');
+      await expectNumber(page, '范围', '1.1');
+      await page.getByTestId('outline-move-down').click();
+      await expectNumber(page, '范围', '1.2');
+      await page.keyboard.press('Alt+ArrowUp');
+      await expectNumber(page, '范围', '1.1');
+
+      // Shift+Enter inserts a sibling before the selected item
+      await row(page, '目的').click();
+      await page.keyboard.press('Shift+Enter');
+      await typeNewTitle(page, '依据');
+      await expectNumber(page, '依据', '1.2');
+      await expectNumber(page, '目的', '1.3');
+      await page.keyboard.press('Control+z');
+      await row(page, '依据').waitFor({ state: 'detached' });
+      await expectNumber(page, '目的', '1.2');
+      await screenshot(page, 'outline-undo');
+    });
+  });
+});
