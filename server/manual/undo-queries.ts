@@ -227,29 +227,41 @@ export async function pushOperation(
 const opColumns = ['id', 'kind', 'node_id as nodeId', 'label', 'forward', 'inverse', 'created_at as createdAt', 'undone_at as undoneAt'] as const;
 
 /** The operation undo would take back: the user's latest one not undone. Locked. */
-export function nextToUndo(db: Executor, manualId: number, userId: number, lock = true) {
-  const q = db
+export function nextToUndo(db: Executor, manualId: number, userId: number) {
+  return db
     .selectFrom('outline_operation')
     .select(opColumns)
     .where('manual_id', '=', manualId)
     .where('user_id', '=', userId)
     .where('undone_at', 'is', null)
     .orderBy('id', 'desc')
-    .limit(1);
-  return (lock ? q.forUpdate() : q).executeTakeFirst();
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** The operation redo would do again: the earliest undone one (undone ones are always the newest). Locked. */
-export function nextToRedo(db: Executor, manualId: number, userId: number, lock = true) {
-  const q = db
+export function nextToRedo(db: Executor, manualId: number, userId: number) {
+  return db
     .selectFrom('outline_operation')
     .select(opColumns)
     .where('manual_id', '=', manualId)
     .where('user_id', '=', userId)
     .where('undone_at', 'is not', null)
     .orderBy('id', 'asc')
-    .limit(1);
-  return (lock ? q.forUpdate() : q).executeTakeFirst();
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The next operation to undo and to redo, without their rows (for the toolbar). */
+export async function stackTops(db: Executor, manualId: number, userId: number) {
+  const base = () =>
+    db.selectFrom('outline_operation').select(['id', 'kind', 'node_id as nodeId', 'label']).where('manual_id', '=', manualId).where('user_id', '=', userId);
+  return {
+    undo: await base().where('undone_at', 'is', null).orderBy('id', 'desc').limit(1).executeTakeFirst(),
+    redo: await base().where('undone_at', 'is not', null).orderBy('id', 'asc').limit(1).executeTakeFirst(),
+  };
 }
 
 export async function markOperation(db: Executor, id: number, undone: boolean, applied: { forward?: RowState; inverse?: RowState }) {

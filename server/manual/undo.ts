@@ -187,9 +187,7 @@ export function redo(trx: Executor, trail: Trail, manualId: number) {
 
 /** What undo and redo would do now, for the toolbar. */
 export async function undoState(db: Executor, manualId: number, userId: number) {
-  const summary = (op: Awaited<ReturnType<typeof u.nextToUndo>>) => (op ? { kind: op.kind as OperationKind, label: op.label, nodeId: op.nodeId } : null);
-  return {
-    undo: summary(await u.nextToUndo(db, manualId, userId, false)),
-    redo: summary(await u.nextToRedo(db, manualId, userId, false)),
-  };
+  const tops = await u.stackTops(db, manualId, userId);
+  const summary = (op: (typeof tops)['undo']) => (op ? { kind: op.kind as OperationKind, label: op.label, nodeId: op.nodeId } : null);
+  return { undo: summary(tops.undo), redo: summary(tops.redo) };
 }

@@ -19,7 +19,7 @@ describe.skipIf(!hasChromium)('Outline undo / redo in Chromium', () => {
     await row(page, title).waitFor();
   }
 
-  it('designer: Ctrl+Z undoes an indent and a move, Ctrl+Shift+Z redoes, shortcuts work after toolbar clicks, Shift+Enter inserts before', async () => {
+  it('designer: Ctrl+Z undoes an indent and a move, Ctrl+Shift+Z redoes, shortcuts work after toolbar clicks, Shift+Enter inserts before; the versions page shows a rename word by word', async () => {
     await withPage(async (page) => {
       await signIn(page, suite.server.baseUrl, 'designer');
       await page.getByTestId('nav-manuals').click();
@@ -75,6 +75,24 @@ describe.skipIf(!hasChromium)('Outline undo / redo in Chromium', () => {
       await row(page, '依据').waitFor({ state: 'detached' });
       await expectNumber(page, '目的', '1.2');
       await screenshot(page, 'outline-undo');
+
+      // publish, rename by F2, and the versions page shows the change word by word
+      await page.getByTestId('manual-tab-versions').click();
+      await page.getByTestId('publish-button').click();
+      await page.getByTestId('publish-form').getByTestId('form-submit').click();
+      await page.getByTestId('version-view-1').waitFor();
+      await page.getByTestId('manual-tab-outline').click();
+      await row(page, '目的').click();
+      await page.keyboard.press('F2');
+      await page.keyboard.press('End');
+      await page.keyboard.type('与依据');
+      await page.keyboard.press('Enter');
+      await row(page, '目的与依据').waitFor();
+      await page.getByTestId('manual-tab-versions').click();
+      const changed = page.getByTestId('diff-text-changed-item');
+      await changed.getByTestId('diff-ins').getByText('与依据', { exact: true }).waitFor();
+      expect(await changed.getByTestId('diff-title-parts').innerText()).toBe('目的与依据');
+      await screenshot(page, 'versions-word-diff');
     });
   });
 });
