@@ -93,6 +93,25 @@ describe.skipIf(!hasChromium)('Outline undo / redo in Chromium', () => {
       await changed.getByTestId('diff-ins').getByText('与依据', { exact: true }).waitFor();
       expect(await changed.getByTestId('diff-title-parts').innerText()).toBe('目的与依据');
       await screenshot(page, 'versions-word-diff');
+
+      // Delete on an item with text asks first; Ctrl+Z brings the item back with its text
+      await page.getByTestId('manual-tab-outline').click();
+      await row(page, '范围').click();
+      const panel = page.getByTestId('node-panel');
+      await panel.getByTestId('node-body').fill('适用于集团各单位。');
+      await panel.getByTestId('node-save').click();
+      await page.getByText('已保存').first().waitFor();
+      await row(page, '范围').click();
+      await page.keyboard.press('Delete');
+      const message = page.getByTestId('delete-confirm-message');
+      await message.waitFor();
+      expect(await message.innerText()).toContain('“范围”有正文内容');
+      await page.getByTestId('confirm-delete').click();
+      await row(page, '范围').waitFor({ state: 'detached' });
+      await page.keyboard.press('Control+z');
+      await expectNumber(page, '范围', '1.1');
+      await row(page, '范围').click();
+      await panel.getByTestId('node-body-rendered').getByText('适用于集团各单位。').waitFor();
     });
   });
 });

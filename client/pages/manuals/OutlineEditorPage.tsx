@@ -217,8 +217,12 @@ export function OutlineEditorPage() {
     // an item with text asks first too (the server asks for sub-items and references)
     const node = index.byId.get(nodeId);
     if (!confirm && node && node.body.trim() && !index.hasChildren.has(nodeId)) {
-      setConfirmDelete({ nodeId, message: t('outline.confirmDeleteBody', { title: node.title }) });
-      return;
+      // referenced items get the server's question, which names the referrers
+      const referrers = await queryClient.fetchQuery(trpc.manual.referrers.queryOptions({ nodeId })).catch(() => []);
+      if (!referrers.length) {
+        setConfirmDelete({ nodeId, message: t('outline.confirmDeleteBody', { title: node.title }) });
+        return;
+      }
     }
     const at = visible.findIndex((n) => n.id === nodeId);
     const end = at >= 0 ? endOfSubtree(visible, at) : -1;
