@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium)('Outline undo / redo in Chromium', () => {
       await page.keyboard.press('Control+z');
       await expectNumber(page, '范围', '1.1');
       await row(page, '范围').click();
-      await panel.getByTestId('node-body-rendered').getByText('适用于集团各单位。').waitFor();
+      await expect.poll(() => panel.getByTestId('node-body').inputValue()).toBe('适用于集团各单位。');
     });
   });
 });
