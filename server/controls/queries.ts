@@ -137,3 +137,9 @@ export function inspectionsOfManual(db: Executor, manualId: number) {
     .orderBy('i.id')
     .execute();
 }
+
+/** The items whose bodies cite `targetId`. */
+export async function citingNodeIds(db: Executor, targetId: number): Promise<number[]> {
+  const rows = await db.selectFrom('node_reference').select('source_node_id').where('target_node_id', '=', targetId).execute();
+  return rows.map((r) => r.source_node_id);
+}

@@ -13,6 +13,8 @@ import {
 } from '../../shared/controls.ts';
 import * as svc from './service.ts';
 import { insertNode } from '../manual/service.ts';
+import { undoable } from '../manual/undo.ts';
+import { citingNodeIds } from './queries.ts';
 
 const read = procedure('manual.read');
 const write = writeProcedure('manual.write');
@@ -30,7 +32,8 @@ export const controlsRouter = router({
   /** Insert a control node with its attributes in one go. */
   create: write
     .input(z.object({ manualId: id, placement, title: z.string().trim().min(1).max(500), body: z.string().max(100_000).default(''), data: controlAttributes }))
-    .mutation(async ({ ctx, input }) => {
+    .mutation(({ ctx, input }) =>
+      undoable(ctx.db, ctx.trail, { kind: 'insert', manualId: input.manualId }, async () => {
       const node = await insertNode(ctx.db, ctx.trail, input.manualId, input.placement, {
         kind: 'control',
         title: input.title,
@@ -42,8 +45,13 @@ export const controlsRouter = router({
         designUnitIds: [],
       });
       return svc.updateControl(ctx.db, ctx.trail, node.id, input.data);
-    }),
-  update: write.input(updateControlInput).mutation(({ ctx, input }) => svc.updateControl(ctx.db, ctx.trail, input.controlId, input.data)),
+      }, (r) => [r.id]),
+    ),
+  update: write
+    .input(updateControlInput)
+    .mutation(({ ctx, input }) =>
+      undoable(ctx.db, ctx.trail, { kind: 'control', nodeId: input.controlId }, () => svc.updateControl(ctx.db, ctx.trail, input.controlId, input.data)),
+    ),
   setWeights: write
     .input(manualWeightsInput)
     .mutation(({ ctx, input }) => svc.setWeights(ctx.db, ctx.trail, input.manualId, input.keyWeight, input.generalWeight)),
@@ -53,9 +61,18 @@ export const controlsRouter = router({
   removeEvidenceType: write
     .input(z.object({ manualId: id, code: z.string().min(1).max(40) }))
     .mutation(({ ctx, input }) => svc.removeEvidenceType(ctx.db, ctx.trail, input.manualId, input.code)),
-  link: write.input(linkInput).mutation(({ ctx, input }) => svc.linkControl(ctx.db, ctx.trail, input.controlId, input.hostId)),
+  link: write
+    .input(linkInput)
+    .mutation(({ ctx, input }) => undoable(ctx.db, ctx.trail, { kind: 'link', nodeId: input.controlId }, () => svc.linkControl(ctx.db, ctx.trail, input.controlId, input.hostId))),
   unlink: write
     .input(unlinkInput)
-    .mutation(({ ctx, input }) => svc.unlinkControl(ctx.db, ctx.trail, input.controlId, input.hostId, input.confirm)),
-  merge: write.input(mergeInput).mutation(({ ctx, input }) => svc.mergeControls(ctx.db, ctx.trail, input.sourceId, input.targetId)),
+    .mutation(({ ctx, input }) =>
+      undoable(ctx.db, ctx.trail, { kind: 'unlink', nodeId: input.controlId }, () => svc.unlinkControl(ctx.db, ctx.trail, input.controlId, input.hostId, input.confirm)),
+    ),
+  merge: write.input(mergeInput).mutation(async ({ ctx, input }) => {
+    // the bodies citing the source are rewritten to cite the target: their rows change too
+    const citing = await citingNodeIds(ctx.db, input.sourceId);
+    const scope = { kind: 'merge' as const, nodeId: input.targetId, nodeIds: [input.sourceId, ...citing] };
+    return undoable(ctx.db, ctx.trail, scope, () => svc.mergeControls(ctx.db, ctx.trail, input.sourceId, input.targetId));
+  }),
 });

@@ -392,6 +392,19 @@ export interface FindingControlTable {
   control_id: number;
 }
 
+export interface OutlineOperationTable {
+  id: Generated<number>;
+  manual_id: number;
+  user_id: number;
+  kind: 'insert' | 'move' | 'indent' | 'outdent' | 'update' | 'delete' | 'control' | 'link' | 'unlink' | 'merge';
+  node_id: number;
+  label: Generated<string>;
+  forward: ColumnType<unknown, string, string>;
+  inverse: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  undone_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface DB {
   org_unit: OrgUnitTable;
   duty_category: DutyCategoryTable;
@@ -425,6 +438,7 @@ export interface DB {
   finding: FindingTable;
   finding_control: FindingControlTable;
   manual_version_scoring: ManualVersionScoringTable;
+  outline_operation: OutlineOperationTable;
 }
 
 export type OrgUnitRow = Selectable<OrgUnitTable>;

@@ -13,6 +13,7 @@ import {
 import * as q from './queries.ts';
 import * as svc from './service.ts';
 import { importText } from './import.ts';
+import { redo, undo, undoable, undoState } from './undo.ts';
 
 const read = procedure('manual.read');
 const write = writeProcedure('manual.write');
@@ -32,16 +33,31 @@ export const manualRouter = router({
   references: read.input(byManual).query(({ ctx, input }) => svc.referenceReport(ctx.db, input.manualId)),
   referrers: read.input(byNode).query(({ ctx, input }) => svc.referrersOf(ctx.db, input.nodeId)),
 
-  insert: write
-    .input(insertNodeInput)
-    .mutation(({ ctx, input }) => svc.insertNode(ctx.db, ctx.trail, input.manualId, input.placement, input.node)),
-  move: write.input(moveNodeInput).mutation(({ ctx, input }) => svc.moveNode(ctx.db, ctx.trail, input.nodeId, input.placement)),
-  indent: write.input(byNode).mutation(({ ctx, input }) => svc.indentNode(ctx.db, ctx.trail, input.nodeId)),
-  outdent: write.input(byNode).mutation(({ ctx, input }) => svc.outdentNode(ctx.db, ctx.trail, input.nodeId)),
-  updateNode: write.input(updateNodeInput).mutation(({ ctx, input }) => svc.updateNode(ctx.db, ctx.trail, input.nodeId, input.data)),
+  // every outline edit goes on the caller's undo stack (server/manual/undo.ts)
+  insert: write.input(insertNodeInput).mutation(({ ctx, input }) =>
+    undoable(ctx.db, ctx.trail, { kind: 'insert', manualId: input.manualId }, () => svc.insertNode(ctx.db, ctx.trail, input.manualId, input.placement, input.node), (r) => [r.id]),
+  ),
+  move: write
+    .input(moveNodeInput)
+    .mutation(({ ctx, input }) => undoable(ctx.db, ctx.trail, { kind: 'move', nodeId: input.nodeId }, () => svc.moveNode(ctx.db, ctx.trail, input.nodeId, input.placement))),
+  indent: write
+    .input(byNode)
+    .mutation(({ ctx, input }) => undoable(ctx.db, ctx.trail, { kind: 'indent', nodeId: input.nodeId }, () => svc.indentNode(ctx.db, ctx.trail, input.nodeId))),
+  outdent: write
+    .input(byNode)
+    .mutation(({ ctx, input }) => undoable(ctx.db, ctx.trail, { kind: 'outdent', nodeId: input.nodeId }, () => svc.outdentNode(ctx.db, ctx.trail, input.nodeId))),
+  updateNode: write
+    .input(updateNodeInput)
+    .mutation(({ ctx, input }) => undoable(ctx.db, ctx.trail, { kind: 'update', nodeId: input.nodeId }, () => svc.updateNode(ctx.db, ctx.trail, input.nodeId, input.data))),
   deleteNode: write
     .input(deleteNodeInput)
-    .mutation(({ ctx, input }) => svc.deleteNode(ctx.db, ctx.trail, input.nodeId, input.confirm)),
+    .mutation(({ ctx, input }) =>
+      undoable(ctx.db, ctx.trail, { kind: 'delete', nodeId: input.nodeId, subtree: true }, () => svc.deleteNode(ctx.db, ctx.trail, input.nodeId, input.confirm)),
+    ),
+  /** Take back the caller's latest outline edit in this manual / do the latest taken-back one again. */
+  undo: write.input(byManual).mutation(({ ctx, input }) => undo(ctx.db, ctx.trail, input.manualId)),
+  redo: write.input(byManual).mutation(({ ctx, input }) => redo(ctx.db, ctx.trail, input.manualId)),
+  undoState: read.input(byManual).query(({ ctx, input }) => undoState(ctx.db, input.manualId, ctx.user.id)),
 
   /** Parse pasted text into an outline; with dryRun=false append it to the manual. */
   importText: write.input(importTextInput).mutation(({ ctx, input }) => importText(ctx.db, ctx.trail, input)),

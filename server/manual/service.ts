@@ -342,7 +342,9 @@ export async function publish(trx: Executor, trail: Trail, manualId: number, not
 export async function versionNodes(db: Executor, manualId: number, ref: number | 'draft'): Promise<SnapshotNode[]> {
   if (ref === 'draft') {
     const { nodes } = await getTree(db, manualId);
-    return nodes.map((n) => ({ ...n, body: n.renderedBody }));
+    // control attributes as publishing would freeze them, so a diff against the draft shows their changes
+    const controlData = await controls.snapshotControls(db, manualId);
+    return nodes.map((n) => ({ ...n, body: n.renderedBody, ...(n.kind === 'control' ? { control: controlData.get(n.id) } : {}) }));
   }
   const version = await q.getVersion(db, manualId, ref);
   if (!version) throw appError('NOT_FOUND', 'errors.outline.noVersion', { version: ref });

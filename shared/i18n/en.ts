@@ -516,6 +516,13 @@ export const en: Messages = {
       importEmpty: 'The text is empty; nothing to import.',
       importTooLarge: 'The text is too long ({{size}} characters); the limit is {{max}}.',
       importNoStructure: 'No chapters, sections, articles or numbered headings were found; nothing imported.',
+      nothingToUndo: 'Nothing to undo in this manual.',
+      nothingToRedo: 'Nothing to redo in this manual.',
+      undoConflict: 'Cannot {{action}}: "{{title}}" was changed afterwards (last change by {{user}}). Edit it by hand instead.',
+      undoPlaceGone: 'Cannot {{action}}: the place of "{{title}}" no longer exists (it was deleted afterwards).',
+      undoChildAdded: 'Cannot {{action}}: "{{title}}" has sub-items added afterwards ("{{child}}").',
+      actionUndo: 'undo',
+      actionRedo: 'redo',
     },
     scoring: {
       resultOutOfRange: 'The result r = {{value}} is outside the range 0 to 1.',

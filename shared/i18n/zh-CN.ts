@@ -515,6 +515,13 @@ export const zhCN = {
       importEmpty: '文本为空，没有可导入的内容。',
       importTooLarge: '文本过长（{{size}} 字符），上限为 {{max}} 字符。',
       importNoStructure: '未识别出章、节、条或编号结构，没有导入任何条目。',
+      nothingToUndo: '本手册中没有可撤销的操作。',
+      nothingToRedo: '本手册中没有可重做的操作。',
+      undoConflict: '无法{{action}}：“{{title}}”在此之后已被修改（最后修改人：{{user}}），请手工调整。',
+      undoPlaceGone: '无法{{action}}：“{{title}}”原来所在的位置已不存在（之后被删除）。',
+      undoChildAdded: '无法{{action}}：“{{title}}”之后新增了下级条目（“{{child}}”）。',
+      actionUndo: '撤销',
+      actionRedo: '重做',
     },
     scoring: {
       resultOutOfRange: '结果 r = {{value}} 超出 0 到 1 的范围。',

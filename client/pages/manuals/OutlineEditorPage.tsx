@@ -1,5 +1,5 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Alert, Box, Button, Center, Group, Loader, Modal, Text } from '@mantine/core';
+import { Alert, Box, Button, Center, Group, Loader, Modal, Text, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { useCan } from '../../lib/session.tsx';
 import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { useManualId } from './ManualLayout.tsx';
 import { NodePanel } from './NodePanel.tsx';
+import { UndoButtons, undoKey, useOutlineUndo } from './OutlineUndo.tsx';
 import { OutlineRow, PendingRow, ROW_HEIGHT, SharedControlRow, type RowHandlers } from './OutlineRow.tsx';
 import { liveDesign } from './controls/matrix-data.ts';
 import { useMatrix } from './controls/use-control-mutations.ts';
@@ -23,39 +24,16 @@ import {
   parentKindOf,
   siblingOf,
   visibleNodes,
+  withSharedRows,
+  depthOf,
+  type DisplayRow,
   type DropZone,
   type TreeNode,
 } from './outline-tree.ts';
 
-type Pending = { mode: 'sibling' | 'child'; anchorId: number; kind: NodeKind } | { mode: 'root'; anchorId: null; kind: NodeKind };
-type DisplayRow =
-  | { type: 'node'; node: TreeNode }
-  | { type: 'pending'; depth: number }
-  | { type: 'shared'; control: TreeNode; hostId: number; depth: number };
+type Pending = { mode: 'sibling' | 'before' | 'child'; anchorId: number; kind: NodeKind } | { mode: 'root'; anchorId: null; kind: NodeKind };
 const NO_NODES: TreeNode[] = [];
 const NO_LINKS: { controlId: number; hostId: number }[] = [];
-
-const depthOf = (row: DisplayRow) => (row.type === 'node' ? row.node.depth : row.depth);
-
-/**
- * The visible rows plus, after the children of each expanded step/process, a greyed row for every
- * shared control linked into it (one pass with a stack of open hosts).
- */
-function withSharedRows(visible: TreeNode[], collapsed: ReadonlySet<number>, linked: Map<number, TreeNode[]>): DisplayRow[] {
-  if (linked.size === 0) return visible.map((node) => ({ type: 'node', node }));
-  const out: DisplayRow[] = [];
-  const open: TreeNode[] = [];
-  const close = (host: TreeNode) => {
-    for (const control of linked.get(host.id)!) out.push({ type: 'shared', control, hostId: host.id, depth: host.depth + 1 });
-  };
-  for (const node of visible) {
-    while (open.length && open[open.length - 1]!.depth >= node.depth) close(open.pop()!);
-    out.push({ type: 'node', node });
-    if (linked.has(node.id) && !collapsed.has(node.id)) open.push(node);
-  }
-  while (open.length) close(open.pop()!);
-  return out;
-}
 
 /** /manuals/:id — the virtualised, keyboard- and drag-editable numbered outline with a side panel. */
 export function OutlineEditorPage() {
@@ -105,6 +83,10 @@ export function OutlineEditorPage() {
     const at = out.findIndex((r) => r.type === 'node' && r.node.id === pending.anchorId);
     if (at < 0) return out;
     const anchorDepth = depthOf(out[at]!);
+    if (pending.mode === 'before') {
+      out.splice(at, 0, { type: 'pending', depth: anchorDepth });
+      return out;
+    }
     let end = at + 1;
     while (end < out.length && depthOf(out[end]!) > anchorDepth) end++;
     out.splice(end, 0, { type: 'pending', depth: pending.mode === 'child' ? anchorDepth + 1 : anchorDepth });
@@ -135,9 +117,19 @@ export function OutlineEditorPage() {
   const outdent = useMutation(trpc.manual.outdent.mutationOptions(opts));
   const update = useMutation(trpc.manual.updateNode.mutationOptions(opts));
   const remove = useMutation(trpc.manual.deleteNode.mutationOptions());
-  const busy = insert.isPending || move.isPending || indent.isPending || outdent.isPending || remove.isPending;
-
   const focusTree = () => requestAnimationFrame(() => scrollRef.current?.focus({ preventScroll: true }));
+  // undo/redo run on the server; afterwards the outline is refetched and the node they were about selected
+  const undo = useOutlineUndo(manualId, canWrite, async (nodeId) => {
+    await refresh();
+    if (nodeId != null) reveal(nodeId);
+    focusTree();
+  });
+  const busy = insert.isPending || move.isPending || indent.isPending || outdent.isPending || remove.isPending || undo.busy;
+  /** A toolbar button's action, then the keyboard focus back on the tree so shortcuts keep working. */
+  const thenFocus = (action: () => void) => () => {
+    action();
+    focusTree();
+  };
   const selectAndScroll = (id: number | null) => {
     wantScroll.current = true;
     setSelectedId(id);
@@ -173,7 +165,7 @@ export function OutlineEditorPage() {
   // the side panel follows the selection at lower priority: arrowing through rows stays instant
   const panelNode = useDeferredValue(selected);
 
-  const startInsert = (mode: 'sibling' | 'child' | 'root') => {
+  const startInsert = (mode: 'sibling' | 'before' | 'child' | 'root') => {
     if (!canWrite) return;
     if (mode === 'root' || !selected) {
       setPending({ mode: 'root', anchorId: null, kind: 'chapter' });
@@ -185,7 +177,7 @@ export function OutlineEditorPage() {
       setCollapsed((prev) => (prev.has(selected.id) ? new Set([...prev].filter((c) => c !== selected.id)) : prev));
       setPending({ mode: 'child', anchorId: selected.id, kind });
     } else {
-      setPending({ mode: 'sibling', anchorId: selected.id, kind: selected.kind });
+      setPending({ mode, anchorId: selected.id, kind: selected.kind });
     }
   };
 
@@ -201,7 +193,7 @@ export function OutlineEditorPage() {
     const placement: Placement =
       pending.mode === 'root'
         ? { relation: 'root_end' }
-        : { relation: pending.mode === 'child' ? 'inside_end' : 'after', targetId: pending.anchorId };
+        : { relation: pending.mode === 'child' ? 'inside_end' : pending.mode === 'before' ? 'before' : 'after', targetId: pending.anchorId };
     try {
       const row = await insert.mutateAsync({ manualId, placement, node: { kind: pending.kind, title } });
       await refresh();
@@ -222,6 +214,16 @@ export function OutlineEditorPage() {
   };
 
   const doDelete = async (nodeId: number, confirm: boolean) => {
+    // an item with text asks first too (the server asks for sub-items and references)
+    const node = index.byId.get(nodeId);
+    if (!confirm && node && node.body.trim() && !index.hasChildren.has(nodeId)) {
+      // referenced items get the server's question, which names the referrers
+      const referrers = await queryClient.fetchQuery(trpc.manual.referrers.queryOptions({ nodeId })).catch(() => []);
+      if (!referrers.length) {
+        setConfirmDelete({ nodeId, message: t('outline.confirmDeleteBody', { title: node.title }) });
+        return;
+      }
+    }
     const at = visible.findIndex((n) => n.id === nodeId);
     const end = at >= 0 ? endOfSubtree(visible, at) : -1;
     const next = at >= 0 ? (visible[end] ?? visible[at - 1]) : undefined;
@@ -305,6 +307,8 @@ export function OutlineEditorPage() {
       if (index.hasChildren.has(selected.id) && !collapsed.has(selected.id)) handlers.toggle(selected.id);
       else if (selected.parentId != null) selectAndScroll(selected.parentId);
     } else if (!canWrite || busy) return;
+    else if (undoKey(e)) void undo.run(undoKey(e)!);
+    else if (key === 'Enter' && e.shiftKey) startInsert('before');
     else if (key === 'Enter') startInsert('sibling');
     else if (key === 'Tab' && selected) (e.shiftKey ? outdent : indent).mutate({ nodeId: selected.id });
     else if (key === 'ArrowUp' && e.altKey) moveBy(-1);
@@ -329,32 +333,40 @@ export function OutlineEditorPage() {
     <div>
       {canWrite ? (
         <Group gap="xs" mb="xs" wrap="wrap" data-testid="outline-toolbar">
-          <Button size="compact-sm" variant="light" onClick={() => startInsert('sibling')} aria-label={t('outline.addSibling')} data-testid="outline-add-sibling">
-            {t('outline.addSibling')}
-          </Button>
+          <UndoButtons undo={undo} />
+          <Tooltip label={t('outline.addSiblingTip')}>
+            <Button size="compact-sm" variant="light" onClick={() => startInsert('sibling')} aria-label={t('outline.addSibling')} data-testid="outline-add-sibling">
+              {t('outline.addSibling')}
+            </Button>
+          </Tooltip>
+          <Tooltip label={t('outline.addBeforeTip')}>
+            <Button size="compact-sm" variant="light" disabled={!selected} onClick={() => startInsert('before')} aria-label={t('outline.addBefore')} data-testid="outline-add-before">
+              {t('outline.addBefore')}
+            </Button>
+          </Tooltip>
           <Button size="compact-sm" variant="light" disabled={!canAddChild} onClick={() => startInsert('child')} aria-label={t('outline.addChild')} data-testid="outline-add-child">
             {t('outline.addChild')}
           </Button>
-          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={() => selected && indent.mutate({ nodeId: selected.id })} aria-label={t('outline.indent')} data-testid="outline-indent">
+          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={thenFocus(() => selected && indent.mutate({ nodeId: selected.id }))} aria-label={t('outline.indent')} data-testid="outline-indent">
             {t('outline.indent')} ⇥
           </Button>
-          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={() => selected && outdent.mutate({ nodeId: selected.id })} aria-label={t('outline.outdent')} data-testid="outline-outdent">
+          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={thenFocus(() => selected && outdent.mutate({ nodeId: selected.id }))} aria-label={t('outline.outdent')} data-testid="outline-outdent">
             ⇤ {t('outline.outdent')}
           </Button>
-          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={() => moveBy(-1)} aria-label={t('outline.moveUp')} data-testid="outline-move-up">
+          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={thenFocus(() => moveBy(-1))} aria-label={t('outline.moveUp')} data-testid="outline-move-up">
             ↑
           </Button>
-          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={() => moveBy(1)} aria-label={t('outline.moveDown')} data-testid="outline-move-down">
+          <Button size="compact-sm" variant="default" disabled={!selected || busy} onClick={thenFocus(() => moveBy(1))} aria-label={t('outline.moveDown')} data-testid="outline-move-down">
             ↓
           </Button>
           <Button size="compact-sm" variant="light" color="red" disabled={!selected || busy} onClick={() => selected && void doDelete(selected.id, false)} aria-label={t('outline.delete')} data-testid="outline-delete">
             {t('outline.delete')}
           </Button>
           <Box style={{ flex: 1 }} />
-          <Button size="compact-sm" variant="subtle" onClick={() => setCollapsed(new Set())} data-testid="outline-expand-all">
+          <Button size="compact-sm" variant="subtle" onClick={thenFocus(() => setCollapsed(new Set()))} data-testid="outline-expand-all">
             {t('outline.expandAll')}
           </Button>
-          <Button size="compact-sm" variant="subtle" onClick={() => setCollapsed(new Set(index.hasChildren))} data-testid="outline-collapse-all">
+          <Button size="compact-sm" variant="subtle" onClick={thenFocus(() => setCollapsed(new Set(index.hasChildren)))} data-testid="outline-collapse-all">
             {t('outline.collapseAll')}
           </Button>
         </Group>
@@ -468,12 +480,12 @@ export function OutlineEditorPage() {
           )}
         </div>
       </div>
-      <Modal opened={confirmDelete != null} onClose={() => setConfirmDelete(null)} title={t('outline.confirmDeleteTitle')} centered>
+      <Modal opened={confirmDelete != null} onClose={() => { setConfirmDelete(null); focusTree(); }} title={t('outline.confirmDeleteTitle')} centered>
         <Text mb="md" data-testid="delete-confirm-message">
           {confirmDelete?.message}
         </Text>
         <Group justify="flex-end">
-          <Button variant="default" onClick={() => setConfirmDelete(null)}>
+          <Button variant="default" onClick={() => { setConfirmDelete(null); focusTree(); }}>
             {t('common.cancel')}
           </Button>
           <Button color="red" loading={remove.isPending} data-testid="confirm-delete" onClick={() => confirmDelete && void doDelete(confirmDelete.nodeId, true)}>

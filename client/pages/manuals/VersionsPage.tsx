@@ -12,6 +12,7 @@ import { notifications } from '@mantine/notifications';
 import { useManualId } from './ManualLayout.tsx';
 import { FlatOutline } from './FlatOutline.tsx';
 import { WordDownload } from './WordDownload.tsx';
+import { ControlChanges, DiffText } from './DiffParts.tsx';
 
 type Version = RouterOutputs['manual']['versions'][number];
 type VersionRef = number | 'draft';
@@ -160,7 +161,7 @@ function DiffView({ manualId, from, to }: { manualId: number; from: VersionRef; 
         {label}
       </Text>
     );
-  if (!d.added.length && !d.removed.length && !d.renumbered.length && !d.textChanged.length) {
+  if (!d.added.length && !d.removed.length && !d.renumbered.length && !d.textChanged.length && !d.controlChanged.length) {
     return <Text c="dimmed">{t('versions.noChanges')}</Text>;
   }
   return (
@@ -198,16 +199,21 @@ function DiffView({ manualId, from, to }: { manualId: number; from: VersionRef; 
         {d.textChanged.map((n) => (
           <div key={n.id} data-testid="diff-text-changed-item">
             {link(n.id, `${n.number} ${n.newTitle}`)}
-            {n.titleChanged && (
-              <Text size="xs" c="dimmed" td="line-through">
-                {n.oldTitle}
-              </Text>
-            )}
+            {n.titleParts && <DiffText parts={n.titleParts} testId="diff-title-parts" />}
+            {n.bodyParts && <DiffText parts={n.bodyParts} testId="diff-body-parts" />}
             <Group gap={4}>
               {n.titleChanged && <Badge size="xs" variant="outline" tt="none">{t('versions.titleChanged')}</Badge>}
               {n.bodyChanged && <Badge size="xs" variant="outline" tt="none">{t('versions.bodyChanged')}</Badge>}
               {n.kindChanged && <Badge size="xs" variant="outline" tt="none">{t('versions.kindChanged')}</Badge>}
             </Group>
+          </div>
+        ))}
+      </DiffSection>
+      <DiffSection title={t('versions.controlChanged')} count={d.controlChanged.length} color="grape" testId="diff-control-changed">
+        {d.controlChanged.map((c) => (
+          <div key={c.id} data-testid="diff-control-changed-item">
+            {link(c.id, `${c.number} ${c.title}`)}
+            <ControlChanges changes={c.changes} />
           </div>
         ))}
       </DiffSection>

@@ -101,3 +101,30 @@ export function dropZone(offsetY: number, height: number): DropZone {
   const f = offsetY / Math.max(height, 1);
   return f < 1 / 3 ? 'before' : f > 2 / 3 ? 'after' : 'inside';
 }
+
+export type DisplayRow =
+  | { type: 'node'; node: TreeNode }
+  | { type: 'pending'; depth: number }
+  | { type: 'shared'; control: TreeNode; hostId: number; depth: number };
+
+export const depthOf = (row: DisplayRow) => (row.type === 'node' ? row.node.depth : row.depth);
+
+/**
+ * The visible rows plus, after the children of each expanded step/process, a greyed row for every
+ * shared control linked into it (one pass with a stack of open hosts).
+ */
+export function withSharedRows(visible: TreeNode[], collapsed: ReadonlySet<number>, linked: Map<number, TreeNode[]>): DisplayRow[] {
+  if (linked.size === 0) return visible.map((node) => ({ type: 'node', node }));
+  const out: DisplayRow[] = [];
+  const open: TreeNode[] = [];
+  const close = (host: TreeNode) => {
+    for (const control of linked.get(host.id)!) out.push({ type: 'shared', control, hostId: host.id, depth: host.depth + 1 });
+  };
+  for (const node of visible) {
+    while (open.length && open[open.length - 1]!.depth >= node.depth) close(open.pop()!);
+    out.push({ type: 'node', node });
+    if (linked.has(node.id) && !collapsed.has(node.id)) open.push(node);
+  }
+  while (open.length) close(open.pop()!);
+  return out;
+}
