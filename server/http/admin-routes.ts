@@ -4,7 +4,7 @@ import { backupDatabase } from '../ops/backup.ts';
 import { trailCsv } from '../audit/export.ts';
 import { trailFilter } from '../audit/trail-query.ts';
 import { appError } from '../errors.ts';
-import { restoreDatabase } from '../ops/restore.ts';
+import { BackupLimitError, restoreDatabase } from '../ops/restore.ts';
 import { registerDownloadRoute } from './download.ts';
 import { MB, registerUploadRoute, throttled, type UploadOptions } from './upload.ts';
 
@@ -51,6 +51,7 @@ export async function registerAdminRoutes(app: FastifyInstance, opts: UploadOpti
         const result = await restoreDatabase(db, upload.body, (p) => report({ phase: p.phase, table: p.table, rows: p.rows }), { replace: true });
         return { tables: result.tables.length, rows: result.totalRows, schemaVersion: result.schemaVersion, backupCreatedAt: result.backupCreatedAt };
       } catch (err) {
+        if (err instanceof BackupLimitError) throw appError('BAD_REQUEST', err.key, err.params);
         if (err instanceof Error && !('cause' in err && err.cause)) throw appError('BAD_REQUEST', 'errors.ops.restoreFailed', { detail: err.message });
         throw err;
       }

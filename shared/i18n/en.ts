@@ -499,6 +499,9 @@ export const en: Messages = {
     ops: {
       restoreConfirm: 'Restoring replaces all current data: please confirm first.',
       restoreFailed: 'Restore failed; the current data is unchanged: {{detail}}',
+      restoreLineTooLong: 'The backup file is not usable (the current data is unchanged): line {{line}} is longer than {{max}} MB, which no ControlBook backup has.',
+      restoreTooLarge: 'The backup file is not usable (the current data is unchanged): it unpacks to more than {{max}} MB.',
+      restoreRatio: 'The backup file is not usable (the current data is unchanged): it unpacks to more than {{ratio}} times its compressed size, which no ControlBook backup does.',
     },
     outline: {
       placementTarget: 'Say which item the new position is relative to.',

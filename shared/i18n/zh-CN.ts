@@ -498,6 +498,9 @@ export const zhCN = {
     ops: {
       restoreConfirm: '恢复会替换全部现有数据，请先确认。',
       restoreFailed: '恢复失败，现有数据未作任何改动：{{detail}}',
+      restoreLineTooLong: '备份文件不可用，现有数据未作任何改动：第 {{line}} 行超过 {{max}} MB，ControlBook 备份不会有这样的行。',
+      restoreTooLarge: '备份文件不可用，现有数据未作任何改动：解压后超过 {{max}} MB。',
+      restoreRatio: '备份文件不可用，现有数据未作任何改动：解压后超过压缩大小的 {{ratio}} 倍，ControlBook 备份不会如此。',
     },
     outline: {
       placementTarget: '请指定插入位置的参照条目。',
