@@ -648,6 +648,7 @@ export const en: Messages = {
       alsoInKind: 'number "{{value}}" in "Also in" is a {{kind}}; a control can only also belong to steps or processes.',
       alsoInSelf: 'number "{{value}}" in "Also in" is where the control already is.',
       tooMany: '{{field}}: at most {{max}} entries.',
+      ratio: 'The workbook unpacks to more than {{ratio}} times its file size; refused as a probable zip bomb.',
     },
     sod: {
       dutyCode: 'A duty category code uses lower-case letters, digits and underscores, starting with a letter.',
@@ -668,6 +669,15 @@ export const en: Messages = {
       alreadyMitigated: 'This conflict already has a mitigation in force (#{{id}}, until {{date}}); revoke it first to replace it.',
       alreadyRevoked: 'Mitigation #{{id}} was already revoked by {{by}}.',
       periodOrder: 'The end of the period cannot be before its start.',
+    },
+    zip: {
+      corrupt: 'The file is damaged and cannot be read as a zip (Office) file: {{detail}}',
+      encrypted: 'The file is password-protected (encrypted) and cannot be read: remove the password and save it again.',
+      tooManyEntries: 'The file holds too many internal files ({{count}}, at most {{max}}); refused as abnormal.',
+      entryTooLarge: 'The internal file "{{name}}" unpacks to {{size}} MB (at most {{max}} MB); refused.',
+      tooLargeUnpacked: 'The file unpacks to {{size}} MB (at most {{max}} MB); refused as a probable zip bomb.',
+      ratio: 'The file unpacks to more than {{ratio}} times its size; refused as a probable zip bomb.',
+      missingEntry: 'The file lacks its part "{{name}}": it is damaged or not of the expected kind.',
     },
   },
 };

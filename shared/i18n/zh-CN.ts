@@ -647,6 +647,7 @@ export const zhCN = {
       alsoInKind: '“同时适用于”中的编号“{{value}}”是{{kind}}，控制点只能同时适用于控制步骤或业务流程。',
       alsoInSelf: '“同时适用于”中的编号“{{value}}”就是本控制点所在的位置。',
       tooMany: '{{field}}最多 {{max}} 项。',
+      ratio: '工作簿解压后超过文件大小的 {{ratio}} 倍，疑似压缩炸弹，未读取。',
     },
     sod: {
       dutyCode: '职责类别编码只能用小写字母、数字和下划线，并以字母开头。',
@@ -667,6 +668,15 @@ export const zhCN = {
       alreadyMitigated: '该冲突已有有效的缓解措施（#{{id}}，至 {{date}}）；如需更换，请先撤销它。',
       alreadyRevoked: '缓解措施 #{{id}} 已被 {{by}} 撤销。',
       periodOrder: '期间的结束日不能早于开始日。',
+    },
+    zip: {
+      corrupt: '文件已损坏，无法作为 zip（Office）文件读取：{{detail}}',
+      encrypted: '文件设有密码（已加密），无法读取：请去掉密码后重新保存。',
+      tooManyEntries: '文件内部文件过多（{{count}} 个，上限 {{max}} 个），视为异常，未读取。',
+      entryTooLarge: '内部文件“{{name}}”解压后过大（{{size}} MB，上限 {{max}} MB），未读取。',
+      tooLargeUnpacked: '文件解压后为 {{size}} MB（上限 {{max}} MB），疑似压缩炸弹，未读取。',
+      ratio: '文件解压后超过其大小的 {{ratio}} 倍，疑似压缩炸弹，未读取。',
+      missingEntry: '文件缺少“{{name}}”部分：文件已损坏或类型不对。',
     },
   },
 };
