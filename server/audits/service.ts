@@ -43,6 +43,7 @@ import {
   type updateAuditInput,
 } from '../../shared/audits.ts';
 import type { Role } from '../../shared/roles.ts';
+import { AUDIT_HASH_VERSION, auditRowForHash, storedHashVersion, transactionTime, type AuditHashVersion, type SigningValues } from './content-hash.ts';
 import * as q from './queries.ts';
 import { versionModel, versionModelById, type ModelControl, type VersionModel } from './version-model.ts';
 
@@ -728,10 +729,11 @@ export async function sign(trx: Executor, trail: Trail, actor: Actor, auditId: n
       .where('id', '=', auditId)
       .execute();
   } else {
-    const hash = await auditContentHash(trx, auditId);
+    const signing = { status: 'signed_off', signed_off_at: await transactionTime(trx), signed_off_by: actor.id } as const;
+    const { hash } = await contentDigest(trx, auditId, AUDIT_HASH_VERSION, signing);
     await trx
       .updateTable('audit')
-      .set({ status: 'signed_off', signed_off_at: sql<string>`now()`, signed_off_by: actor.id, content_hash: hash, updated_at: sql<string>`now()` })
+      .set({ ...signing, content_hash: hash, content_hash_version: AUDIT_HASH_VERSION, updated_at: sql<string>`now()` })
       .where('id', '=', auditId)
       .execute();
   }
@@ -819,13 +821,15 @@ function canonicalJson(value: unknown): string {
  * sha256 (hex) over the canonical JSON of the audit's tests, evidence, findings and finding links,
  * each ordered by id — one line per row, prefixed with its table, so the hash streams.
  */
-export async function auditContentHash(db: Executor, auditId: number): Promise<string> {
-  return (await contentDigest(db, auditId)).hash;
+export async function auditContentHash(db: Executor, auditId: number, version: AuditHashVersion = AUDIT_HASH_VERSION): Promise<string> {
+  return (await contentDigest(db, auditId, version)).hash;
 }
 
-async function contentDigest(db: Executor, auditId: number) {
+/** v2 (content-hash.ts) adds the audit row itself after the header line. */
+async function contentDigest(db: Executor, auditId: number, version: AuditHashVersion, signing?: SigningValues) {
   const hash = createHash('sha256');
-  hash.update(`controlbook-audit-hash-v1\n${auditId}\n`);
+  hash.update(`controlbook-audit-hash-v${version}\n${auditId}\n`);
+  if (version >= 2) hash.update(`audit ${canonicalJson(await auditRowForHash(db, auditId, signing))}\n`);
   const tests = await db
     .selectFrom('audit_test')
     .select(['id', 'control_id', 'applicability', 'na_reason', 'design', 'population', 'sample_size', 'samples_tested', 'exceptions', 'grade', 'r', 'state', 'notes', 'tester_user_id', 'version', 'updated_at', 'updated_by'])
@@ -863,7 +867,7 @@ async function contentDigest(db: Executor, auditId: number) {
 /** Recompute a signed-off audit's hash and compare it with the stored one (verify-audit). */
 export async function verifyAudit(db: Executor, auditId: number): Promise<AuditHashCheck & { status: AuditStatus }> {
   const audit = await requireAudit(db, auditId);
-  const { hash, counts } = await contentDigest(db, auditId);
+  const { hash, counts } = await contentDigest(db, auditId, await storedHashVersion(db, auditId));
   return { auditId, status: audit.status, ok: audit.contentHash != null && audit.contentHash === hash, stored: audit.contentHash, computed: hash, counts };
 }
 
