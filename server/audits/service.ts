@@ -43,6 +43,7 @@ import {
   type updateAuditInput,
 } from '../../shared/audits.ts';
 import type { Role } from '../../shared/roles.ts';
+import { assertMayTest } from './access.ts';
 import { AUDIT_HASH_VERSION, auditRowForHash, storedHashVersion, transactionTime, type AuditHashVersion, type SigningValues } from './content-hash.ts';
 import * as q from './queries.ts';
 import { versionModel, versionModelById, type ModelControl, type VersionModel } from './version-model.ts';
@@ -344,6 +345,7 @@ export async function saveTest(trx: Executor, trail: Trail, actor: Actor, input:
   const model = await versionModel(trx, found.version);
   const control = model.controlById.get(current.controlId);
   if (!control) throw appError('BAD_REQUEST', 'errors.audits.controlOutsideScope', { control: current.controlId });
+  await assertMayTest(trx, current.auditId, actor, control);
   const data = input.data;
   const result = checkTestData(control, data);
 

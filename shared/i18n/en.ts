@@ -148,7 +148,7 @@ export const en: Messages = {
   audits: {
     statuses: { planning: 'Planning', fieldwork: 'Fieldwork', review: 'Review', signed_off: 'Signed off' },
     duties: { lead: 'audit lead', reviewer: 'reviewer', tester: 'tester' },
-    actions: { update: 'change the audit', signOff: 'sign the audit off', reopen: 'reopen the audit' },
+    actions: { update: 'change the audit', signOff: 'sign the audit off', reopen: 'reopen the audit', setStatus: 'change the audit status', assignTesters: 'assign testers' },
     evidenceStatuses: { seen: 'Seen', missing: 'Missing', not_applicable: 'Not applicable' },
     applicabilities: { applicable: 'Applicable', not_applicable: 'Not applicable', not_operated: 'Not operated in period' },
     designConclusions: { effective: 'Design effective', deficient: 'Design deficient' },
@@ -435,6 +435,9 @@ export const en: Messages = {
       proposalNode: 'The item of the revision proposal (id {{id}}) is not in this manual’s current draft.',
       compareSelf: 'An audit cannot be compared with itself.',
       compareOtherManual: 'Audit “{{name}}” belongs to another manual and cannot be compared.',
+      notTester: 'Only the lead ({{lead}}) or a tester assigned to the process of control {{control}} can record its result.',
+      reviewerIsPreparer: '{{name}} submitted this audit for review and cannot also sign as its reviewer.',
+      leadIsReviewer: '{{name}} signed this audit as reviewer and cannot also sign it off as lead.',
     },
     unauthenticated: 'Please sign in first.',
     forbidden: 'Your role ({{role}}) may not do this.',

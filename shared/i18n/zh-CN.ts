@@ -316,7 +316,7 @@ export const zhCN = {
   audits: {
     statuses: { planning: '计划', fieldwork: '现场测试', review: '复核', signed_off: '已签发' },
     duties: { lead: '评价负责人', reviewer: '复核人', tester: '测试人员' },
-    actions: { update: '修改评价', signOff: '签发评价', reopen: '重新打开评价' },
+    actions: { update: '修改评价', signOff: '签发评价', reopen: '重新打开评价', setStatus: '更改评价状态', assignTesters: '分派测试人员' },
     evidenceStatuses: { seen: '已查看', missing: '缺失', not_applicable: '不适用' },
     applicabilities: { applicable: '适用', not_applicable: '不适用', not_operated: '本期未运行' },
     designConclusions: { effective: '设计有效', deficient: '设计缺陷' },
@@ -434,6 +434,9 @@ export const zhCN = {
       proposalNode: '修订建议指向的条目（编号 {{id}}）不在本手册的当前草稿中。',
       compareSelf: '不能把评价与它自己对比。',
       compareOtherManual: '评价“{{name}}”属于另一本手册，不能对比。',
+      notTester: '只有负责人（{{lead}}）或分派到控制点 {{control}} 所在流程的测试人员可以录入其测试结果。',
+      reviewerIsPreparer: '{{name}} 提交了本次评价复核，不能再作为复核人签署。',
+      leadIsReviewer: '{{name}} 已作为复核人签署，不能再作为负责人签发。',
     },
     unauthenticated: '请先登录。',
     forbidden: '您的角色（{{role}}）无权执行此操作。',
