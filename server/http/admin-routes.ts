@@ -33,7 +33,13 @@ export async function registerAdminRoutes(app: FastifyInstance, opts: UploadOpti
     permission: 'trail.read',
     async handle({ db, query }) {
       const parsed = trailFilter.omit({ limit: true, beforeId: true }).safeParse(query);
-      if (!parsed.success) throw appError('BAD_REQUEST', 'errors.invalidInput');
+      if (!parsed.success) {
+        // before any byte is sent: a value the database refuses mid-stream would cut the download off
+        const issue = parsed.error.issues[0]!;
+        const field = String(issue.path[0] ?? '');
+        const key = issue.message.startsWith('errors.trail.') ? issue.message : 'errors.trail.badFilter';
+        throw appError('BAD_REQUEST', key, { field, fieldKey: `errors.trail.fields.${field}` });
+      }
       return { fileName: `audit-trail-${stamp()}.csv`, contentType: 'text/csv; charset=utf-8', body: trailCsv(db, parsed.data) };
     },
   });

@@ -610,6 +610,7 @@ export const en: Messages = {
       duplicateInFile: 'Reference "{{value}}" appears twice in the file (first on row {{first}}).',
       duplicateExisting: 'Reference "{{value}}" already exists among this matter\'s approval records.',
       tooLong: '"{{field}}" is too long (at most {{max}} characters).',
+      nulChar: '"{{field}}" contains a NUL character, which cannot be stored.',
     },
     rcm: {
       notXlsx: 'Not an Excel .xlsx workbook: upload an .xlsx file (save CSV or old .xls files as .xlsx in Excel first).',
@@ -681,6 +682,12 @@ export const en: Messages = {
       tooLargeUnpacked: 'The file unpacks to {{size}} MB (at most {{max}} MB); refused as a probable zip bomb.',
       ratio: 'The file unpacks to more than {{ratio}} times its size; refused as a probable zip bomb.',
       missingEntry: 'The file lacks its part "{{name}}": it is damaged or not of the expected kind.',
+    },
+    trail: {
+      badDate: '"{{field}}" must be a date from 0001-01-01 to 9999-12-30 (YYYY-MM-DD).',
+      badText: '"{{field}}" cannot contain a NUL character.',
+      badFilter: '"{{field}}" is not a valid filter.',
+      fields: { entity: 'Entity', entityId: 'Entity id', action: 'Action', actor: 'Actor', from: 'From', to: 'To' },
     },
   },
 };

@@ -609,6 +609,7 @@ export const zhCN = {
       duplicateInFile: '单号“{{value}}”在文件中重复（首次出现在第 {{first}} 行）。',
       duplicateExisting: '单号“{{value}}”已存在于该事项的审批记录中。',
       tooLong: '“{{field}}”过长（上限 {{max}} 个字符）。',
+      nulChar: '“{{field}}”含有 NUL 字符，无法保存。',
     },
     rcm: {
       notXlsx: '不是 Excel .xlsx 工作簿：请上传 .xlsx 文件（CSV 或旧版 .xls 请先在 Excel 中另存为 .xlsx）。',
@@ -680,6 +681,12 @@ export const zhCN = {
       tooLargeUnpacked: '文件解压后为 {{size}} MB（上限 {{max}} MB），疑似压缩炸弹，未读取。',
       ratio: '文件解压后超过其大小的 {{ratio}} 倍，疑似压缩炸弹，未读取。',
       missingEntry: '文件缺少“{{name}}”部分：文件已损坏或类型不对。',
+    },
+    trail: {
+      badDate: '“{{field}}”必须是 0001-01-01 至 9999-12-30 之间的日期（YYYY-MM-DD）。',
+      badText: '“{{field}}”不能包含 NUL 字符。',
+      badFilter: '“{{field}}”不是有效的筛选条件。',
+      fields: { entity: '对象类型', entityId: '对象编号', action: '动作', actor: '操作人', from: '开始日期', to: '结束日期' },
     },
   },
 };
