@@ -87,7 +87,8 @@ export function cellText(cell: Cell): string {
  */
 export function parseAmount(cell: Cell): number | null | undefined {
   if (cell == null || cell === '') return null;
-  if (typeof cell === 'number') return Number.isFinite(cell) && cell >= 0 && Math.abs(cell * 100 - Math.round(cell * 100)) < 1e-6 ? cell : undefined;
+  // at most 1e15, as for text: the column is numeric(18, 2)
+  if (typeof cell === 'number') return Number.isFinite(cell) && cell >= 0 && cell <= 1e15 && Math.abs(cell * 100 - Math.round(cell * 100)) < 1e-6 ? cell : undefined;
   if (typeof cell !== 'string') return undefined;
   const text = toHalfWidth(cell)
     .trim()

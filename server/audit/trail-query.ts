@@ -2,13 +2,17 @@ import { z } from 'zod';
 import type { Executor } from '../db/connect.ts';
 import { isoDate } from '../../shared/org.ts';
 
+// what PostgreSQL can compare: text without NUL, dates it holds (`to` + 1 day included)
+const filterText = (max: number) => z.string().max(max).refine((s) => !s.includes('\0'), 'errors.trail.badText');
+const filterDate = z.string().refine((s) => isoDate.safeParse(s).success && s >= '0001-01-01' && s <= '9999-12-30', 'errors.trail.badDate');
+
 export const trailFilter = z.object({
-  entity: z.string().max(60).optional(),
-  entityId: z.string().max(60).optional(),
-  action: z.string().max(40).optional(),
-  actor: z.string().max(60).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  entity: filterText(60).optional(),
+  entityId: filterText(60).optional(),
+  action: filterText(40).optional(),
+  actor: filterText(60).optional(),
+  from: filterDate.optional(),
+  to: filterDate.optional(),
   /** keyset paging: rows with id below this */
   beforeId: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(500).default(100),

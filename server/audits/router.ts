@@ -14,6 +14,7 @@ import {
   updateAuditInput,
 } from '../../shared/audits.ts';
 import * as svc from './service.ts';
+import { assertAuditLead, assertMaySign } from './access.ts';
 
 /** The immutability trigger's refusal (a write slipping past the service's own check) as a translated error. */
 const signedOffGuard = middleware(async ({ next }) => {
@@ -50,16 +51,25 @@ export const auditsRouter = router({
   update: write
     .input(updateAuditInput)
     .mutation(({ ctx, input }) => svc.updateAudit(ctx.db, ctx.trail, actorOf(ctx.user), input.auditId, input.data)),
-  setStatus: write.input(setStatusInput).mutation(({ ctx, input }) => svc.setStatus(ctx.db, ctx.trail, input.auditId, input.status)),
+  setStatus: write.input(setStatusInput).mutation(async ({ ctx, input }) => {
+    await assertAuditLead(ctx.db, input.auditId, ctx.user, 'audits.actions.setStatus');
+    return svc.setStatus(ctx.db, ctx.trail, input.auditId, input.status);
+  }),
   assignTesters: write
     .input(assignTestersInput)
-    .mutation(({ ctx, input }) => svc.assignTesters(ctx.db, ctx.trail, input.auditId, input.processId, input.userIds)),
+    .mutation(async ({ ctx, input }) => {
+      await assertAuditLead(ctx.db, input.auditId, ctx.user, 'audits.actions.assignTesters');
+      return svc.assignTesters(ctx.db, ctx.trail, input.auditId, input.processId, input.userIds);
+    }),
   saveTest: write.input(saveTestInput).mutation(({ ctx, input }) => svc.saveTest(ctx.db, ctx.trail, actorOf(ctx.user), input)),
   saveFinding: write.input(saveFindingInput).mutation(({ ctx, input }) => svc.saveFinding(ctx.db, ctx.trail, actorOf(ctx.user), input)),
   deleteFinding: write
     .input(deleteFindingInput)
     .mutation(({ ctx, input }) => svc.deleteFinding(ctx.db, ctx.trail, input.findingId, input.expectedVersion)),
 
-  sign: signoff.input(signInput).mutation(({ ctx, input }) => svc.sign(ctx.db, ctx.trail, actorOf(ctx.user), input.auditId, input.role)),
+  sign: signoff.input(signInput).mutation(async ({ ctx, input }) => {
+    await assertMaySign(ctx.db, input.auditId, ctx.user, input.role);
+    return svc.sign(ctx.db, ctx.trail, actorOf(ctx.user), input.auditId, input.role);
+  }),
   reopen: signoff.input(reopenInput).mutation(({ ctx, input }) => svc.reopen(ctx.db, ctx.trail, actorOf(ctx.user), input.auditId, input.reason)),
 });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
+import { AUDIT_HASH_VERSION, HASHED_AUDIT_COLUMNS, type AuditHashVersion, type SigningValues } from './content-hash.ts';
 
 /** Reads and writes of sign-off, reopening and the content hash. */
 
@@ -11,10 +12,10 @@ export async function markReviewerSigned(trx: Executor, auditId: number, userId:
     .execute();
 }
 
-export async function markSignedOff(trx: Executor, auditId: number, userId: number, contentHash: string): Promise<void> {
+export async function markSignedOff(trx: Executor, auditId: number, signing: SigningValues, contentHash: string, hashVersion: AuditHashVersion): Promise<void> {
   await trx
     .updateTable('audit')
-    .set({ status: 'signed_off', signed_off_at: sql<string>`now()`, signed_off_by: userId, content_hash: contentHash, updated_at: sql<string>`now()` })
+    .set({ ...signing, content_hash: contentHash, content_hash_version: hashVersion, updated_at: sql<string>`now()` })
     .where('id', '=', auditId)
     .execute();
 }
@@ -104,3 +105,21 @@ export const hashedRows = {
       .orderBy('fc.control_id')
       .execute(),
 };
+
+/** The audit row as hashed (before canonical JSON); `signing` overrides what sign-off writes in the same statement. */
+export async function auditRowForHash(db: Executor, auditId: number, signing?: SigningValues): Promise<Record<string, unknown>> {
+  const row = await db.selectFrom('audit').select(HASHED_AUDIT_COLUMNS).where('id', '=', auditId).executeTakeFirstOrThrow();
+  return { ...row, ...(signing ? { ...signing, content_hash_version: AUDIT_HASH_VERSION } : {}) };
+}
+
+/** The hash format a signed-off audit's stored hash was made with. */
+export async function storedHashVersion(db: Executor, auditId: number): Promise<AuditHashVersion> {
+  const row = await db.selectFrom('audit').select('content_hash_version').where('id', '=', auditId).executeTakeFirst();
+  return row?.content_hash_version === 1 ? 1 : 2;
+}
+
+/** The transaction's time as the database stores and returns it (ISO, UTC), to write and hash the same value. */
+export async function transactionTime(db: Executor): Promise<string> {
+  const { rows } = await sql<{ now: string }>`select now() as now`.execute(db);
+  return rows[0]!.now;
+}

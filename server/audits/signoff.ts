@@ -9,6 +9,7 @@ import {
 } from '../../shared/audits.ts';
 import * as q from './queries.ts';
 import * as sq from './signoff.queries.ts';
+import { AUDIT_HASH_VERSION, type AuditHashVersion, type SigningValues } from './content-hash.ts';
 import { versionModelById } from './version-model.ts';
 import { type Actor, assertLeadOrAdmin, assertNotSignedOff, leadName, listText, lockAudit, requireAudit } from './guards.ts';
 
@@ -34,8 +35,9 @@ export async function sign(trx: Executor, trail: Trail, actor: Actor, auditId: n
   if (role === 'reviewer') {
     await sq.markReviewerSigned(trx, auditId, actor.id);
   } else {
-    const hash = await auditContentHash(trx, auditId);
-    await sq.markSignedOff(trx, auditId, actor.id, hash);
+    const signing = { status: 'signed_off', signed_off_at: await sq.transactionTime(trx), signed_off_by: actor.id } as const;
+    const { hash } = await contentDigest(trx, auditId, AUDIT_HASH_VERSION, signing);
+    await sq.markSignedOff(trx, auditId, signing, hash, AUDIT_HASH_VERSION);
   }
   const after = await requireAudit(trx, auditId);
   await trail.record({
@@ -87,13 +89,15 @@ function canonicalJson(value: unknown): string {
  * sha256 (hex) over the canonical JSON of the audit's tests, evidence, findings and finding links,
  * each ordered by id — one line per row, prefixed with its table, so the hash streams.
  */
-export async function auditContentHash(db: Executor, auditId: number): Promise<string> {
-  return (await contentDigest(db, auditId)).hash;
+export async function auditContentHash(db: Executor, auditId: number, version: AuditHashVersion = AUDIT_HASH_VERSION): Promise<string> {
+  return (await contentDigest(db, auditId, version)).hash;
 }
 
-async function contentDigest(db: Executor, auditId: number) {
+/** v2 (content-hash.ts) adds the audit row itself after the header line. */
+async function contentDigest(db: Executor, auditId: number, version: AuditHashVersion, signing?: SigningValues) {
   const hash = createHash('sha256');
-  hash.update(`controlbook-audit-hash-v1\n${auditId}\n`);
+  hash.update(`controlbook-audit-hash-v${version}\n${auditId}\n`);
+  if (version >= 2) hash.update(`audit ${canonicalJson(await sq.auditRowForHash(db, auditId, signing))}\n`);
   const tests = await sq.hashedRows.tests(db, auditId);
   for (const row of tests) hash.update(`audit_test ${canonicalJson(row)}\n`);
   const evidence = await sq.hashedRows.evidence(db, auditId);
@@ -108,6 +112,6 @@ async function contentDigest(db: Executor, auditId: number) {
 /** Recompute a signed-off audit's hash and compare it with the stored one (verify-audit). */
 export async function verifyAudit(db: Executor, auditId: number): Promise<AuditHashCheck & { status: AuditStatus }> {
   const audit = await requireAudit(db, auditId);
-  const { hash, counts } = await contentDigest(db, auditId);
+  const { hash, counts } = await contentDigest(db, auditId, await sq.storedHashVersion(db, auditId));
   return { auditId, status: audit.status, ok: audit.contentHash != null && audit.contentHash === hash, stored: audit.contentHash, computed: hash, counts };
 }

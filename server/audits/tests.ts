@@ -11,6 +11,7 @@ import {
 } from '../../shared/audits.ts';
 import * as q from './queries.ts';
 import * as tq from './tests.queries.ts';
+import { assertMayTest } from './access.ts';
 import { versionModel, type ModelControl } from './version-model.ts';
 import { type Actor, type SaveTestInput, type TestData, assertEntryOpen, conflict, lockAudit } from './guards.ts';
 
@@ -41,6 +42,7 @@ export async function saveTest(trx: Executor, trail: Trail, actor: Actor, input:
   const model = await versionModel(trx, found.version);
   const control = model.controlById.get(current.controlId);
   if (!control) throw appError('BAD_REQUEST', 'errors.audits.controlOutsideScope', { control: current.controlId });
+  await assertMayTest(trx, current.auditId, actor, control);
   const data = input.data;
   const result = checkTestData(control, data);
 

@@ -103,6 +103,8 @@ export async function importApprovals(ctx: UploadContext & { dryRun: boolean }):
     if (cells.every((c) => cellText(c) === '')) continue;
     rows++;
     const before = errorCount;
+    // what the database would refuse at commit is an error of the row, found by the dry run too
+    for (const f of Object.keys(cols) as ImportField[]) if (text(f).includes('\0')) rowError(rowNo, f, 'nulChar', { field: fieldName(f) });
 
     const matterText = text('matter');
     const matter = matterText ? (lookups.matterByKey.get(matterText.toLowerCase()) ?? lookups.matterByKey.get(matterText)) : undefined;

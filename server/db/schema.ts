@@ -321,6 +321,8 @@ export interface AuditTable {
   signed_off_at: string | null;
   signed_off_by: number | null;
   content_hash: string | null;
+  /** 1: tests, evidence, findings and links; 2: also the audit row (migration 2026_12_04_0001) */
+  content_hash_version: Generated<number>;
   sample_sizes: ColumnType<unknown, string, string>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -4,7 +4,7 @@ import { backupDatabase } from '../ops/backup.ts';
 import { trailCsv } from '../audit/export.ts';
 import { trailFilter } from '../audit/trail-query.ts';
 import { appError } from '../errors.ts';
-import { restoreDatabase } from '../ops/restore.ts';
+import { BackupLimitError, restoreDatabase } from '../ops/restore.ts';
 import { registerDownloadRoute } from './download.ts';
 import { MB, registerUploadRoute, throttled, type UploadOptions } from './upload.ts';
 
@@ -33,7 +33,13 @@ export async function registerAdminRoutes(app: FastifyInstance, opts: UploadOpti
     permission: 'trail.read',
     async handle({ db, query }) {
       const parsed = trailFilter.omit({ limit: true, beforeId: true }).safeParse(query);
-      if (!parsed.success) throw appError('BAD_REQUEST', 'errors.invalidInput');
+      if (!parsed.success) {
+        // before any byte is sent: a value the database refuses mid-stream would cut the download off
+        const issue = parsed.error.issues[0]!;
+        const field = String(issue.path[0] ?? '');
+        const key = issue.message.startsWith('errors.trail.') ? issue.message : 'errors.trail.badFilter';
+        throw appError('BAD_REQUEST', key, { field, fieldKey: `errors.trail.fields.${field}` });
+      }
       return { fileName: `audit-trail-${stamp()}.csv`, contentType: 'text/csv; charset=utf-8', body: trailCsv(db, parsed.data) };
     },
   });
@@ -51,6 +57,7 @@ export async function registerAdminRoutes(app: FastifyInstance, opts: UploadOpti
         const result = await restoreDatabase(db, upload.body, (p) => report({ phase: p.phase, table: p.table, rows: p.rows }), { replace: true });
         return { tables: result.tables.length, rows: result.totalRows, schemaVersion: result.schemaVersion, backupCreatedAt: result.backupCreatedAt };
       } catch (err) {
+        if (err instanceof BackupLimitError) throw appError('BAD_REQUEST', err.key, err.params);
         if (err instanceof Error && !('cause' in err && err.cause)) throw appError('BAD_REQUEST', 'errors.ops.restoreFailed', { detail: err.message });
         throw err;
       }

@@ -30,21 +30,53 @@ function guessDelimiter(firstLine: string): string {
 async function* readCsv(upload: Upload): AsyncGenerator<TableRow> {
   const decoder = new TextDecoder(upload.encoding ?? 'utf-8', { fatal: true });
   let line = 1;
+  // Decoded in whole lines: "\n" is never part of a multi-byte character (UTF-8, GB18030), so a
+  // bad byte is reported on its own line, however far ahead of the parser the decoding runs.
+  let linesDecoded = 0;
+  let rest: Buffer = Buffer.alloc(0);
+  const decodeLines = (bytes: Buffer): string => {
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      let at = linesDecoded + 1;
+      for (let start = 0; start < bytes.length; at++) {
+        const nl = bytes.indexOf(10, start);
+        const end = nl < 0 ? bytes.length : nl + 1;
+        try {
+          decoder.decode(bytes.subarray(start, end));
+        } catch {
+          break;
+        }
+        start = end;
+      }
+      throw appError('BAD_REQUEST', 'errors.upload.badCsv', { line: at, detail: `not ${upload.encoding} text` });
+    }
+  };
   const decode = new Transform({
     readableObjectMode: false,
     transform(chunk: Buffer, _enc, done) {
       try {
-        const text = decoder.decode(chunk, { stream: true });
+        const bytes = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+        const last = bytes.lastIndexOf(10);
+        if (last < 0) {
+          rest = bytes;
+          return done();
+        }
+        rest = bytes.subarray(last + 1);
+        const complete = bytes.subarray(0, last + 1);
+        const text = decodeLines(complete);
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) linesDecoded++;
         done(null, text);
-      } catch {
-        done(appError('BAD_REQUEST', 'errors.upload.badCsv', { line, detail: `not ${upload.encoding} text` }));
+      } catch (err) {
+        done(err as Error);
       }
     },
     flush(done) {
       try {
-        done(null, decoder.decode());
-      } catch {
-        done(appError('BAD_REQUEST', 'errors.upload.badCsv', { line, detail: `not ${upload.encoding} text` }));
+        if (rest.length) done(null, decodeLines(rest));
+        else done();
+      } catch (err) {
+        done(err as Error);
       }
     },
   });

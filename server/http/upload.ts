@@ -176,7 +176,8 @@ export async function registerUploadRoute(app: FastifyInstance, opts: UploadOpti
       let sniffed: ReturnType<typeof sniff>;
       try {
         opened = await openBody(raw, route.maxBytes);
-        sniffed = (route.sniff ?? sniff)(opened.head);
+        // the first bytes only, however large the first chunk came in (then tests see what a socket gives)
+        sniffed = (route.sniff ?? sniff)(opened.head.subarray(0, SNIFF_BYTES));
         if (!route.kinds.includes(sniffed.kind)) throw new UploadError(415, 'errors.upload.wrongKind');
       } catch (err) {
         if (err instanceof UploadError) return fail(err.status, err.key, err.params);

@@ -1,7 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 import { sql } from 'kysely';
 import {
   BACKUP_FORMAT,
@@ -24,9 +22,9 @@ import {
   type TableSummary,
   type Value,
 } from './backup.ts';
+import { BackupFileError, readLines, type BackupLimits } from './backup-lines.ts';
 
-/** The file itself is unusable: not a backup, truncated, corrupt, or inconsistent with its trailer. */
-export class BackupFileError extends Error {}
+export { BackupFileError, BackupLimitError, BACKUP_LIMITS, type BackupLimits } from './backup-lines.ts';
 
 export interface RestoredTable extends TableSummary {
   /** rows inserted (the rest were already there: migration bookkeeping) */
@@ -44,55 +42,6 @@ export interface RestoreResult {
 }
 
 // ── reading the file ────────────────────────────────────────────
-
-function fileError(err: unknown): BackupFileError {
-  const e = err as NodeJS.ErrnoException;
-  if (e.code === 'Z_DATA_ERROR' && /header/i.test(e.message)) {
-    return new BackupFileError('not a ControlBook backup file (not gzip-compressed data)');
-  }
-  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-    return new BackupFileError(`the backup file is truncated or corrupt (${e.message})`);
-  }
-  return new BackupFileError(`cannot read the backup: ${e.message ?? String(err)}`);
-}
-
-/** gunzip → lines (the complete lines of each chunk); stream and decompression errors become BackupFileError. */
-async function* readLines(input: Readable): AsyncGenerator<string[]> {
-  const gunzip = createGunzip();
-  input.on('error', (err) => gunzip.destroy(err));
-  input.pipe(gunzip);
-  const decoder = new StringDecoder('utf8');
-  // the pieces of an unfinished line; only new text is searched for "\n", so a line of many
-  // megabytes (a manual version's snapshot) costs linear time, not a rescan per chunk
-  let partial: string[] = [];
-  const chunks = gunzip[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await chunks.next();
-      } catch (err) {
-        throw fileError(err);
-      }
-      if (next.done) break;
-      const text = decoder.write(next.value);
-      const lines: string[] = [];
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        partial.push(text.slice(start, nl));
-        lines.push(partial.join(''));
-        partial = [];
-        start = nl + 1;
-      }
-      if (start < text.length) partial.push(text.slice(start));
-      if (lines.length) yield lines;
-    }
-    const rest = partial.join('') + decoder.end();
-    if (rest) yield [rest];
-  } finally {
-    gunzip.destroy();
-  }
-}
 
 function parseLine(line: string, lineNo: number): unknown {
   try {
@@ -401,12 +350,14 @@ export interface RestoreOptions {
    * "restore over this installation").
    */
   replace?: boolean;
+  /** bounds against crafted files (gzip bombs); default BACKUP_LIMITS */
+  limits?: BackupLimits;
 }
 
 /** Restores a backup file (gzip JSON Lines); see restoreLines. */
 export async function restoreDatabase(db: AnyDb, input: Readable, onProgress?: OnProgress, options: RestoreOptions = {}): Promise<RestoreResult> {
   try {
-    return await restoreLines(db, readLines(input), onProgress, options);
+    return await restoreLines(db, readLines(input, options.limits), onProgress, options);
   } finally {
     if (!input.readableEnded) input.destroy();
   }

@@ -1,33 +1,24 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import yauzl from 'yauzl';
 import { appError } from '../errors.ts';
+import { readZip, ZIP_BOUNDS, type ZipBounds } from '../files/bounded-unzip.ts';
 import { mapRcmHeaders, RCM_FIELDS, RCM_MAX_ROWS, type RcmField, type RcmIssue, type RcmRow } from '../../shared/rcm.ts';
 import { EXCEL_MAX_CELL_CHARS } from '../workbook/cells.ts';
 
 /**
  * Reading an uploaded control matrix safely. The file is held in memory (the upload is size-
- * limited) and checked as a zip before any XML is parsed: entry count, declared unpacked sizes,
- * and a full inflate of every entry that stops at the declared size (yauzl checks sizes), so a
- * zip bomb, a truncated or corrupt file fails here with a clear message. Then exceljs's streaming
+ * limited) and checked as a zip before any XML is parsed: entry count, declared and actual unpacked
+ * sizes and the unpacking ratio (server/files/bounded-unzip.ts), so a zip bomb, a truncated or corrupt file fails here with a clear message. Then exceljs's streaming
  * reader gives the rows of the first worksheet that has a header row. Cells with formulas are
  * refused (a formula's cached value may be stale), as is text over Excel's own cell limit.
  */
 
-export const ZIP_LIMITS = {
-  entries: 1_000,
-  /** all parts together, unpacked */
-  totalBytes: 200 * 1024 * 1024,
-  /** one part, unpacked */
-  entryBytes: 150 * 1024 * 1024,
-};
+export const ZIP_LIMITS: ZipBounds = ZIP_BOUNDS;
 /** the header row must be among the first rows of a sheet */
 export const HEADER_SEARCH_ROWS = 20;
 /** give up on a workbook that takes longer than this to read */
 const READ_TIMEOUT_MS = 120_000;
 
-const MB = 1024 * 1024;
-const mb = (n: number) => Math.round((n / MB) * 10) / 10;
 
 const startsWith = (buf: Buffer, bytes: number[]) => bytes.every((b, i) => buf[i] === b);
 const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -40,57 +31,18 @@ export function sniffXlsx(head: Buffer): { kind: 'xlsx'; encoding: null } {
   return { kind: 'xlsx', encoding: null };
 }
 
-function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => (err ? reject(err) : resolve(zip!)));
-  });
-}
-
-/** Every entry listed and inflated (output discarded) within the limits; throws a clear error otherwise. */
+/** Every entry listed and inflated (output discarded) within the bounds (server/files/bounded-unzip.ts); throws a clear error otherwise. */
 export async function checkZip(buffer: Buffer): Promise<void> {
   sniffXlsx(buffer.subarray(0, 8));
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await openZip(buffer);
-  } catch (err) {
-    throw appError('BAD_REQUEST', 'errors.rcm.corrupt', { detail: (err as Error).message });
-  }
-  if (zip.entryCount > ZIP_LIMITS.entries) {
-    zip.close();
-    throw appError('BAD_REQUEST', 'errors.rcm.tooManyEntries', { count: zip.entryCount, max: ZIP_LIMITS.entries });
-  }
-  let total = 0;
   let sawWorkbook = false;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => {
-        zip.close();
-        reject(err);
-      };
-      zip.on('error', (err: Error) => fail(appError('BAD_REQUEST', 'errors.rcm.corrupt', { detail: err.message })));
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName === 'xl/workbook.xml') sawWorkbook = true;
-        if (entry.isEncrypted()) return fail(appError('BAD_REQUEST', 'errors.rcm.encrypted'));
-        if (entry.uncompressedSize > ZIP_LIMITS.entryBytes) {
-          return fail(appError('BAD_REQUEST', 'errors.rcm.entryTooLarge', { name: entry.fileName.slice(0, 100), size: mb(entry.uncompressedSize), max: mb(ZIP_LIMITS.entryBytes) }));
-        }
-        total += entry.uncompressedSize;
-        if (total > ZIP_LIMITS.totalBytes) return fail(appError('BAD_REQUEST', 'errors.rcm.tooLargeUnpacked', { size: mb(total), max: mb(ZIP_LIMITS.totalBytes) }));
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return fail(appError('BAD_REQUEST', 'errors.rcm.corrupt', { detail: err?.message ?? 'unreadable entry' }));
-          // yauzl errors if the inflated data runs past (or short of) the declared size
-          stream.on('error', (e: Error) => fail(appError('BAD_REQUEST', 'errors.rcm.corrupt', { detail: `${entry.fileName.slice(0, 100)}: ${e.message}` })));
-          stream.on('end', () => zip.readEntry());
-          stream.resume();
-        });
-      });
-      zip.readEntry();
-    });
-  } finally {
-    zip.close();
-  }
+  await readZip(buffer, {
+    bounds: ZIP_LIMITS,
+    messages: 'errors.rcm',
+    keep: (name) => {
+      if (name === 'xl/workbook.xml') sawWorkbook = true;
+      return false;
+    },
+  });
   if (!sawWorkbook) throw appError('BAD_REQUEST', 'errors.rcm.notXlsx');
 }
 

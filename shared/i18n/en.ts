@@ -148,7 +148,7 @@ export const en: Messages = {
   audits: {
     statuses: { planning: 'Planning', fieldwork: 'Fieldwork', review: 'Review', signed_off: 'Signed off' },
     duties: { lead: 'audit lead', reviewer: 'reviewer', tester: 'tester' },
-    actions: { update: 'change the audit', signOff: 'sign the audit off', reopen: 'reopen the audit' },
+    actions: { update: 'change the audit', signOff: 'sign the audit off', reopen: 'reopen the audit', setStatus: 'change the audit status', assignTesters: 'assign testers' },
     evidenceStatuses: { seen: 'Seen', missing: 'Missing', not_applicable: 'Not applicable' },
     applicabilities: { applicable: 'Applicable', not_applicable: 'Not applicable', not_operated: 'Not operated in period' },
     designConclusions: { effective: 'Design effective', deficient: 'Design deficient' },
@@ -435,6 +435,9 @@ export const en: Messages = {
       proposalNode: 'The item of the revision proposal (id {{id}}) is not in this manual’s current draft.',
       compareSelf: 'An audit cannot be compared with itself.',
       compareOtherManual: 'Audit “{{name}}” belongs to another manual and cannot be compared.',
+      notTester: 'Only the lead ({{lead}}) or a tester assigned to the process of control {{control}} can record its result.',
+      reviewerIsPreparer: '{{name}} submitted this audit for review and cannot also sign as its reviewer.',
+      leadIsReviewer: '{{name}} signed this audit as reviewer and cannot also sign it off as lead.',
     },
     unauthenticated: 'Please sign in first.',
     forbidden: 'Your role ({{role}}) may not do this.',
@@ -499,6 +502,9 @@ export const en: Messages = {
     ops: {
       restoreConfirm: 'Restoring replaces all current data: please confirm first.',
       restoreFailed: 'Restore failed; the current data is unchanged: {{detail}}',
+      restoreLineTooLong: 'The backup file is not usable (the current data is unchanged): line {{line}} is longer than {{max}} MB, which no ControlBook backup has.',
+      restoreTooLarge: 'The backup file is not usable (the current data is unchanged): it unpacks to more than {{max}} MB.',
+      restoreRatio: 'The backup file is not usable (the current data is unchanged): it unpacks to more than {{ratio}} times its compressed size, which no ControlBook backup does.',
     },
     outline: {
       placementTarget: 'Say which item the new position is relative to.',
@@ -611,6 +617,7 @@ export const en: Messages = {
       duplicateInFile: 'Reference "{{value}}" appears twice in the file (first on row {{first}}).',
       duplicateExisting: 'Reference "{{value}}" already exists among this matter\'s approval records.',
       tooLong: '"{{field}}" is too long (at most {{max}} characters).',
+      nulChar: '"{{field}}" contains a NUL character, which cannot be stored.',
     },
     rcm: {
       notXlsx: 'Not an Excel .xlsx workbook: upload an .xlsx file (save CSV or old .xls files as .xlsx in Excel first).',
@@ -652,6 +659,7 @@ export const en: Messages = {
       alsoInKind: 'number "{{value}}" in "Also in" is a {{kind}}; a control can only also belong to steps or processes.',
       alsoInSelf: 'number "{{value}}" in "Also in" is where the control already is.',
       tooMany: '{{field}}: at most {{max}} entries.',
+      ratio: 'The workbook unpacks to more than {{ratio}} times its file size; refused as a probable zip bomb.',
     },
     sod: {
       dutyCode: 'A duty category code uses lower-case letters, digits and underscores, starting with a letter.',
@@ -690,6 +698,21 @@ export const en: Messages = {
       versionLabel: 'Version: at most 100 characters.',
       effectiveDate: 'Effective date: must be a valid date (YYYY-MM-DD).',
       publisher: 'Publisher: at most 200 characters.',
+    },
+    zip: {
+      corrupt: 'The file is damaged and cannot be read as a zip (Office) file: {{detail}}',
+      encrypted: 'The file is password-protected (encrypted) and cannot be read: remove the password and save it again.',
+      tooManyEntries: 'The file holds too many internal files ({{count}}, at most {{max}}); refused as abnormal.',
+      entryTooLarge: 'The internal file "{{name}}" unpacks to {{size}} MB (at most {{max}} MB); refused.',
+      tooLargeUnpacked: 'The file unpacks to {{size}} MB (at most {{max}} MB); refused as a probable zip bomb.',
+      ratio: 'The file unpacks to more than {{ratio}} times its size; refused as a probable zip bomb.',
+      missingEntry: 'The file lacks its part "{{name}}": it is damaged or not of the expected kind.',
+    },
+    trail: {
+      badDate: '"{{field}}" must be a date from 0001-01-01 to 9999-12-30 (YYYY-MM-DD).',
+      badText: '"{{field}}" cannot contain a NUL character.',
+      badFilter: '"{{field}}" is not a valid filter.',
+      fields: { entity: 'Entity', entityId: 'Entity id', action: 'Action', actor: 'Actor', from: 'From', to: 'To' },
     },
   },
   manualDocx: {

@@ -316,7 +316,7 @@ export const zhCN = {
   audits: {
     statuses: { planning: '计划', fieldwork: '现场测试', review: '复核', signed_off: '已签发' },
     duties: { lead: '评价负责人', reviewer: '复核人', tester: '测试人员' },
-    actions: { update: '修改评价', signOff: '签发评价', reopen: '重新打开评价' },
+    actions: { update: '修改评价', signOff: '签发评价', reopen: '重新打开评价', setStatus: '更改评价状态', assignTesters: '分派测试人员' },
     evidenceStatuses: { seen: '已查看', missing: '缺失', not_applicable: '不适用' },
     applicabilities: { applicable: '适用', not_applicable: '不适用', not_operated: '本期未运行' },
     designConclusions: { effective: '设计有效', deficient: '设计缺陷' },
@@ -434,6 +434,9 @@ export const zhCN = {
       proposalNode: '修订建议指向的条目（编号 {{id}}）不在本手册的当前草稿中。',
       compareSelf: '不能把评价与它自己对比。',
       compareOtherManual: '评价“{{name}}”属于另一本手册，不能对比。',
+      notTester: '只有负责人（{{lead}}）或分派到控制点 {{control}} 所在流程的测试人员可以录入其测试结果。',
+      reviewerIsPreparer: '{{name}} 提交了本次评价复核，不能再作为复核人签署。',
+      leadIsReviewer: '{{name}} 已作为复核人签署，不能再作为负责人签发。',
     },
     unauthenticated: '请先登录。',
     forbidden: '您的角色（{{role}}）无权执行此操作。',
@@ -498,6 +501,9 @@ export const zhCN = {
     ops: {
       restoreConfirm: '恢复会替换全部现有数据，请先确认。',
       restoreFailed: '恢复失败，现有数据未作任何改动：{{detail}}',
+      restoreLineTooLong: '备份文件不可用，现有数据未作任何改动：第 {{line}} 行超过 {{max}} MB，ControlBook 备份不会有这样的行。',
+      restoreTooLarge: '备份文件不可用，现有数据未作任何改动：解压后超过 {{max}} MB。',
+      restoreRatio: '备份文件不可用，现有数据未作任何改动：解压后超过压缩大小的 {{ratio}} 倍，ControlBook 备份不会如此。',
     },
     outline: {
       placementTarget: '请指定插入位置的参照条目。',
@@ -610,6 +616,7 @@ export const zhCN = {
       duplicateInFile: '单号“{{value}}”在文件中重复（首次出现在第 {{first}} 行）。',
       duplicateExisting: '单号“{{value}}”已存在于该事项的审批记录中。',
       tooLong: '“{{field}}”过长（上限 {{max}} 个字符）。',
+      nulChar: '“{{field}}”含有 NUL 字符，无法保存。',
     },
     rcm: {
       notXlsx: '不是 Excel .xlsx 工作簿：请上传 .xlsx 文件（CSV 或旧版 .xls 请先在 Excel 中另存为 .xlsx）。',
@@ -651,6 +658,7 @@ export const zhCN = {
       alsoInKind: '“同时适用于”中的编号“{{value}}”是{{kind}}，控制点只能同时适用于控制步骤或业务流程。',
       alsoInSelf: '“同时适用于”中的编号“{{value}}”就是本控制点所在的位置。',
       tooMany: '{{field}}最多 {{max}} 项。',
+      ratio: '工作簿解压后超过文件大小的 {{ratio}} 倍，疑似压缩炸弹，未读取。',
     },
     sod: {
       dutyCode: '职责类别编码只能用小写字母、数字和下划线，并以字母开头。',
@@ -689,6 +697,21 @@ export const zhCN = {
       versionLabel: '版本最多 100 个字符。',
       effectiveDate: '生效日期须为有效日期（年-月-日）。',
       publisher: '发布单位最多 200 个字符。',
+    },
+    zip: {
+      corrupt: '文件已损坏，无法作为 zip（Office）文件读取：{{detail}}',
+      encrypted: '文件设有密码（已加密），无法读取：请去掉密码后重新保存。',
+      tooManyEntries: '文件内部文件过多（{{count}} 个，上限 {{max}} 个），视为异常，未读取。',
+      entryTooLarge: '内部文件“{{name}}”解压后过大（{{size}} MB，上限 {{max}} MB），未读取。',
+      tooLargeUnpacked: '文件解压后为 {{size}} MB（上限 {{max}} MB），疑似压缩炸弹，未读取。',
+      ratio: '文件解压后超过其大小的 {{ratio}} 倍，疑似压缩炸弹，未读取。',
+      missingEntry: '文件缺少“{{name}}”部分：文件已损坏或类型不对。',
+    },
+    trail: {
+      badDate: '“{{field}}”必须是 0001-01-01 至 9999-12-30 之间的日期（YYYY-MM-DD）。',
+      badText: '“{{field}}”不能包含 NUL 字符。',
+      badFilter: '“{{field}}”不是有效的筛选条件。',
+      fields: { entity: '对象类型', entityId: '对象编号', action: '动作', actor: '操作人', from: '开始日期', to: '结束日期' },
     },
   },
   manualDocx: {
