@@ -5,6 +5,7 @@ import * as controls from './2026_11_23_0003_controls.ts';
 import * as sod from './2026_11_23_0004_sod.ts';
 import * as authority from './2026_11_23_0005_authority.ts';
 import * as audits from './2026_11_23_0006_audits.ts';
+import * as secAuth from './2026_12_04_0001_sec_auth.ts';
 
 /**
  * Every migration, in order. A static map (not a folder scan) so it works under tsx,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0004_sod': sod,
   '2026_11_23_0005_authority': authority,
   '2026_11_23_0006_audits': audits,
+  '2026_12_04_0001_sec_auth': secAuth,
 };

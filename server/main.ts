@@ -14,6 +14,7 @@ async function main() {
     database,
     production: config.production,
     secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
     logLevel: config.logLevel,
   });
   const log = app.log;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { Locale } from '../../shared/auth.ts';
+import { purgeOldAttempts } from './throttle.ts';
 
 export const SESSION_COOKIE = 'cb_session';
 /** Idle lifetime; a session in use is extended at most once per SLIDE_MS. */
@@ -80,4 +81,5 @@ export async function deleteUserSessions(db: Executor, userId: number, exceptTok
 export async function purgeExpiredSessions(db: Executor): Promise<void> {
   await db.deleteFrom('session').where('expires_at', '<', sql<string>`now()`).execute();
   await db.deleteFrom('login_failure').where('at', '<', sql<string>`now() - interval '1 day'`).execute();
+  await purgeOldAttempts(db);
 }

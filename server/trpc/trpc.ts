@@ -37,6 +37,7 @@ const t = initTRPC
       let fieldErrors: Record<string, string[]> | undefined;
       let messageKey: string | undefined;
       let current: unknown;
+      let retryAt: unknown;
       if (error.cause instanceof z.ZodError) {
         messageKey = 'errors.invalidInput';
         message = translate(locale, messageKey);
@@ -51,6 +52,8 @@ const t = initTRPC
         message = translate(locale, messageKey, translateParams(locale, error.cause.params));
         // the row as it is now, for errors that offer reload/merge (e.g. an optimistic-lock conflict)
         if (error.cause.params.current !== undefined) current = error.cause.params.current;
+        // when a throttled sign-in may be tried again (ISO time), for the login page
+        if (error.cause.params.retryAt !== undefined) retryAt = error.cause.params.retryAt;
       } else if (error.code === 'INTERNAL_SERVER_ERROR' && ctx?.production !== false) {
         messageKey = 'errors.internal';
         message = translate(locale, messageKey);
@@ -59,7 +62,7 @@ const t = initTRPC
       return {
         ...shape,
         message,
-        data: { ...data, messageKey, fieldErrors, ...(current !== undefined ? { current } : {}), ...(ctx?.production === false ? { stack } : {}) },
+        data: { ...data, messageKey, fieldErrors, ...(current !== undefined ? { current } : {}), ...(retryAt !== undefined ? { retryAt } : {}), ...(ctx?.production === false ? { stack } : {}) },
       };
     },
   });
