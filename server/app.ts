@@ -15,6 +15,12 @@ import { registerFileRoutes } from './http/file-routes.ts';
 
 export const MAX_BATCH_SIZE = 50;
 
+/** Fastify's trustProxy: a hop count as the function Fastify itself would build from it. */
+function trustProxyOption(value: AppOptions['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'number') return (_address, hop) => hop < value;
+  return value ?? false;
+}
+
 export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
 export interface AppOptions {
@@ -34,7 +40,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers.authorization'] },
     // X-Forwarded-For only from the configured proxies: from anyone else it would let a client choose
     // its own address (past the per-address sign-in throttle, into the audit trail)
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: trustProxyOption(opts.trustProxy),
     bodyLimit: 10 * 1024 * 1024,
     // a tRPC batch GET names every procedure in one path segment (`a.list,b.list,…`), far past the
     // default 100 characters; the client caps the whole URL (maxURLLength)

@@ -25,6 +25,7 @@ export const uiZhCN = {
     username: '用户名',
     password: '密码',
     submit: '登录',
+    retryAt: '请于 {{time}} 之后再试。',
   },
   home: {
     greeting: '您好，{{name}}',
@@ -123,6 +124,9 @@ export const uiZhCN = {
     resetPassword: '重置密码',
     resetTitle: '重置“{{name}}”的密码',
     passwordReset: '密码已重置',
+    unlock: '解除登录锁定',
+    unlocked: '已解除登录锁定',
+    lockedUntil: '因多次登录失败已锁定，至 {{time}}',
   },
   backup: {
     title: '备份与恢复',

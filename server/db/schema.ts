@@ -90,7 +90,7 @@ export interface LoginFailureTable {
 export interface LoginThrottleTable {
   key: string;
   attempts: Generated<number>;
-  last_at: Generated<Timestamp>;
+  last_at: Timestamp;
   blocked_until: Timestamp | null;
   allowed: Generated<boolean>;
 }
@@ -98,8 +98,8 @@ export interface LoginThrottleTable {
 export interface KnownDeviceTable {
   token_hash: string;
   user_id: number;
-  created_at: Generated<Timestamp>;
-  last_used_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
 }
 
 export interface AuditTrailTable {

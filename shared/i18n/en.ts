@@ -392,6 +392,7 @@ export const en: Messages = {
     import: 'Import',
     revoke: 'Revoke',
     adopt_defaults: 'Adopt default rules',
+    unlock: 'Unlock sign-in',
   },
   fields: { code: 'Code', employee_no: 'Employee number', username: 'Username' },
   errors: {

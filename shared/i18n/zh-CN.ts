@@ -391,6 +391,7 @@ export const zhCN = {
     import: '导入',
     revoke: '撤销',
     adopt_defaults: '采用默认规则',
+    unlock: '解除登录锁定',
   },
   fields: { code: '编码', employee_no: '工号', username: '用户名' },
   errors: {
