@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dbId } from './text.ts';
 import { ROLES } from './roles.ts';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -36,7 +37,7 @@ export const userInput = z.object({
   username,
   displayName: z.string().trim().min(1).max(100),
   role: z.enum(ROLES),
-  personId: z.number().int().positive().nullable().default(null),
+  personId: dbId.nullable().default(null),
   locale: z.enum(LOCALES).default('zh-CN'),
 });
 

@@ -7,6 +7,7 @@ import type { Locale } from '../../shared/auth.ts';
 import { AppErrorCause, appError, mapDbError } from '../errors.ts';
 import { isMessageKey, translate } from '../i18n.ts';
 import { Trail } from '../audit/trail.ts';
+import { cleanInput } from '../../shared/text.ts';
 
 /** Every procedure declares who may call it; a procedure without this meta is refused (fail closed). */
 export interface ProcedureMeta {
@@ -71,8 +72,15 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-const base = t.procedure.use(async ({ ctx, next }) => {
-  const result = await localeStore.run(ctx.locale, () => next());
+const base = t.procedure.use(async ({ ctx, next, getRawInput }) => {
+  // Every input, before its schema: no NUL or lone surrogates anywhere, every string NFC (the
+  // Error-derived ZodRealError, as a schema's parse throws, so the formatter lists the fields).
+  const { value, problems } = cleanInput(await getRawInput());
+  if (problems.length) {
+    const issues = problems.map((p) => ({ code: 'custom' as const, path: p.path, message: p.message, input: undefined }));
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'invalid text', cause: new z.ZodRealError(issues) });
+  }
+  const result = await localeStore.run(ctx.locale, () => next({ getRawInput: async () => value }));
   if (!result.ok) {
     const mapped = mapDbError(result.error.cause);
     if (mapped) throw mapped;

@@ -450,6 +450,8 @@ export const en: Messages = {
     field: {
       code: 'Use letters, digits, dots, underscores and hyphens, starting with a letter or digit.',
       username: 'Use lower-case letters, digits, dots, underscores and hyphens.',
+      nul: 'Must not contain a NUL character (\\0).',
+      surrogate: 'Contains an invalid character (a lone UTF-16 surrogate).',
     },
     login: {
       failed: 'Wrong username or password.',
