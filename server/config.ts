@@ -15,6 +15,8 @@ export interface Config {
   /** Mark the session cookie Secure (set when served over HTTPS). */
   secureCookies: boolean;
   logLevel: string;
+  /** DEMO=1: a demo installation; the seeded admin keeps its public password without being asked to change it */
+  demo: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,6 +37,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     secureCookies: env.SECURE_COOKIES === '1' || env.SECURE_COOKIES === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
+    demo: env.DEMO === '1' || env.DEMO === 'true',
   };
 }
 

@@ -846,5 +846,6 @@ export const uiEn: UiMessages = {
     confirm: 'Confirm new password',
     mismatch: 'The new passwords do not match',
     changed: 'Password changed',
+    forced: 'This account still has its initial, public password. Choose your own to continue.',
   },
 };

@@ -845,6 +845,7 @@ export const uiZhCN = {
     confirm: '确认新密码',
     mismatch: '两次输入的新密码不一致',
     changed: '密码已修改',
+    forced: '此账号仍在使用公开的初始密码，请先设置自己的密码再继续。',
   },
 };
 

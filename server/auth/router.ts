@@ -18,7 +18,7 @@ export const authRouter = router({
     const attempt = await admitLogin(ctx.db, username, ctx.address, ctx.cookie.device ?? null);
     const user = await ctx.db
       .selectFrom('app_user')
-      .select(['id', 'username', 'display_name', 'role', 'locale', 'password_hash', 'active'])
+      .select(['id', 'username', 'display_name', 'role', 'locale', 'password_hash', 'active', 'must_change_password'])
       .where('username', '=', username)
       .executeTakeFirst();
     // Always verify a hash so that unknown users and wrong passwords take the same time.
@@ -48,6 +48,7 @@ export const authRouter = router({
       displayName: user.display_name,
       role: user.role,
       locale: user.locale === 'en' ? ('en' as const) : ('zh-CN' as const),
+      mustChangePassword: user.must_change_password,
     };
   }),
 
@@ -74,7 +75,7 @@ export const authRouter = router({
       }
       await ctx.db
         .updateTable('app_user')
-        .set({ password_hash: await hashPassword(input.newPassword), password_changed_at: new Date().toISOString() })
+        .set({ password_hash: await hashPassword(input.newPassword), password_changed_at: new Date().toISOString(), must_change_password: false })
         .where('id', '=', ctx.user.id)
         .execute();
       // Other sessions of this user end; this one stays.

@@ -100,6 +100,8 @@ export function procedure(permission: Permission) {
     if (!can(ctx.user.role, needed)) {
       throw appError('FORBIDDEN', 'errors.forbidden', { roleKey: `roles.${ctx.user.role}` });
     }
+    // a forced password change: only the caller's own account (change password, sign out) until done
+    if (ctx.user.mustChangePassword && needed !== 'self') throw appError('FORBIDDEN', 'errors.password.mustChange');
     return next({ ctx: { user: ctx.user } });
   });
 }

@@ -462,6 +462,8 @@ export const en: Messages = {
       sameAsOld: 'The new password must differ from the current one.',
       wrongCurrent: 'The current password is not correct.',
       containsUsername: 'The password must not contain the username.',
+      common: 'This password is too common or too easy to guess.',
+      mustChange: 'Please change your password before continuing (the initial password is public).',
     },
     unit: {
       hasChildren: 'Cannot delete "{{name}}": it still has {{count}} sub-units ({{names}}).',

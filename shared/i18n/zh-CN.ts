@@ -461,6 +461,8 @@ export const zhCN = {
       sameAsOld: '新密码不能与当前密码相同。',
       wrongCurrent: '当前密码不正确。',
       containsUsername: '密码不能包含用户名。',
+      common: '密码过于常见或容易猜到。',
+      mustChange: '请先修改密码再继续（初始密码是公开的）。',
     },
     unit: {
       hasChildren: '无法删除“{{name}}”：它还有 {{count}} 个下级单位（{{names}}）。',
