@@ -48,6 +48,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   const { db, backend } = opts.database;
 
+  // Fastify's own 500s (file routes, plugins) would echo the error message, which may name internal
+  // paths: outside development only a generic text goes out (the error is logged). 4xx keep theirs.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status < 500) throw err; // → Fastify's default handler
+    req.log.error({ err }, 'request failed');
+    return reply.code(status).send({
+      statusCode: status,
+      error: 'Internal Server Error',
+      message: opts.production ? 'Internal server error' : err.message,
+      ...(opts.production ? {} : { stack: err.stack }),
+    });
+  });
+
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
