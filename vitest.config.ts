@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` (pure shared/ logic), `api` (real routers on a real database:
-// PGlite, and PostgreSQL too when DATABASE_URL is set), `e2e` (built app in Chromium).
+// PGlite, and PostgreSQL too when DATABASE_URL is set; test/security/ included), `e2e` (built app in Chromium).
 export default defineConfig({
   test: {
     projects: [

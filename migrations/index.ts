@@ -5,6 +5,7 @@ import * as controls from './2026_11_23_0003_controls.ts';
 import * as sod from './2026_11_23_0004_sod.ts';
 import * as authority from './2026_11_23_0005_authority.ts';
 import * as audits from './2026_11_23_0006_audits.ts';
+import * as secAuth from './2026_12_04_0001_sec_auth.ts';
 import * as secDataGuards from './2026_12_04_0001_sec_data_guards.ts';
 import * as manualProperties from './2026_12_04_0007_manual_properties.ts';
 import * as outlineOperations from './2026_12_04_0008_outline_operations.ts';
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0004_sod': sod,
   '2026_11_23_0005_authority': authority,
   '2026_11_23_0006_audits': audits,
+  '2026_12_04_0001_sec_auth': secAuth,
   '2026_12_04_0001_sec_data_guards': secDataGuards,
   '2026_12_04_0007_manual_properties': manualProperties,
   '2026_12_04_0008_outline_operations': outlineOperations,

@@ -49,7 +49,7 @@ program
   .description('add the demo organisation and one user per role (skipped if already there)')
   .action(() =>
     withDatabase(async ({ db }) => {
-      const { seeded } = await seedDemo(db);
+      const { seeded } = await seedDemo(db, { forcePasswordChange: !readConfig().demo });
       console.log(seeded ? `demo seeded; logins:\n${demoLoginsText()}` : 'demo organisation already present; nothing done');
     }),
   );

@@ -14,6 +14,7 @@ async function main() {
     database,
     production: config.production,
     secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
     logLevel: config.logLevel,
   });
   const log = app.log;
@@ -43,9 +44,10 @@ async function main() {
       'database ready',
     );
     if (await isEmptyDatabase(database.db)) {
-      await seedDemo(database.db);
+      await seedDemo(database.db, { forcePasswordChange: !config.demo });
       log.info('empty database: demo organisation and users seeded');
       console.log(`\nDemo logins (change them for real use):\n${demoLoginsText()}\n`);
+      if (!config.demo) console.log('The admin is asked to choose a new password at first sign-in (DEMO=1 skips this).\n');
     }
     await purgeExpiredSessions(database.db);
     await app.listen({ port: config.port, host: config.host });

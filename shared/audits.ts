@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INT4_MAX } from './text.ts';
 import { id, isoDate } from './org.ts';
 import type { Element, Frequency, Automation, ScoringMethod, InspectionMethod } from './controls.ts';
 import {
@@ -48,7 +49,7 @@ export const auditIdInput = z.object({ auditId: id });
 
 export const createAuditInput = z.object({
   manualId: id,
-  versionNo: z.number().int().positive(),
+  versionNo: z.number().int().positive().max(INT4_MAX),
   name: z.string().trim().min(1).max(200),
   periodFrom: isoDate,
   periodTo: isoDate,
@@ -118,7 +119,7 @@ export const saveTestInput = z
     testId: id.optional(),
     auditId: id.optional(),
     controlId: id.optional(),
-    expectedVersion: z.number().int().min(1),
+    expectedVersion: z.number().int().min(1).max(INT4_MAX),
     data: testData,
   })
   .refine((v) => v.testId != null || (v.auditId != null && v.controlId != null), { message: 'errors.audits.testAddress', path: ['testId'] });
@@ -150,11 +151,11 @@ export const saveFindingInput = z.object({
   /** absent = new finding (code F-nnn assigned) */
   findingId: id.optional(),
   /** required with findingId */
-  expectedVersion: z.number().int().min(1).optional(),
+  expectedVersion: z.number().int().min(1).max(INT4_MAX).optional(),
   data: findingData,
 });
 export type SaveFindingInput = z.input<typeof saveFindingInput>;
-export const deleteFindingInput = z.object({ findingId: id, expectedVersion: z.number().int().min(1).optional() });
+export const deleteFindingInput = z.object({ findingId: id, expectedVersion: z.number().int().min(1).max(INT4_MAX).optional() });
 
 export const signInput = z.object({ auditId: id, role: z.enum(SIGN_ROLES) });
 export const reopenInput = z.object({ auditId: id, reason: z.string().trim().min(1).max(2000) });

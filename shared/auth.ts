@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { dbId } from './text.ts';
 import { ROLES } from './roles.ts';
+import { isCommonPassword } from './common-passwords.ts';
 
 export const PASSWORD_MIN_LENGTH = 10;
 
-/** Password policy: at least 10 characters with letters and digits; never the username. */
+/** Password policy: at least 10 characters with letters and digits, not a common one; never the username. */
 export const password = z
   .string()
   .min(PASSWORD_MIN_LENGTH)
   .max(200)
-  .refine((p) => /\p{L}/u.test(p) && /\p{N}/u.test(p), { message: 'errors.password.weak' });
+  .refine((p) => /\p{L}/u.test(p) && /\p{N}/u.test(p), { message: 'errors.password.weak', abort: true })
+  .refine((p) => !isCommonPassword(p), { message: 'errors.password.common' });
 
 export const username = z
   .string()
@@ -36,7 +39,7 @@ export const userInput = z.object({
   username,
   displayName: z.string().trim().min(1).max(100),
   role: z.enum(ROLES),
-  personId: z.number().int().positive().nullable().default(null),
+  personId: dbId.nullable().default(null),
   locale: z.enum(LOCALES).default('zh-CN'),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INT4_MAX } from './text.ts';
 import { NODE_KINDS, NUMBERING_SCRIPTS, NUMBERING_STYLES, PROCESS_STATUSES } from './outline.ts';
 import { id } from './org.ts';
 
@@ -64,4 +65,4 @@ export const importTextInput = z.object({
 });
 
 /** A version number, or 'draft' for the working copy. */
-export const versionRef = z.union([z.number().int().positive(), z.literal('draft')]);
+export const versionRef = z.union([z.number().int().positive().max(INT4_MAX), z.literal('draft')]);

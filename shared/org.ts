@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dbId } from './text.ts';
 
 /** Organisation: units (tree), positions with duty categories, people and their assignments. */
 
@@ -6,7 +7,8 @@ export const BUILTIN_DUTIES = ['authorise', 'execute', 'record', 'custody', 'rev
 export const ASSIGNMENT_KINDS = ['primary', 'acting', 'concurrent'] as const;
 export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
 
-export const id = z.number().int().positive();
+// ids fit PostgreSQL's integer: a larger one is bad input, not an internal error
+export const id = dbId;
 const code = z
   .string()
   .trim()

@@ -1,14 +1,15 @@
-import { PasswordInput } from '@mantine/core';
+import { Alert, PasswordInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../lib/trpc.ts';
 import { notifySuccess, reportError } from '../lib/errors.ts';
 import { FormModal } from './FormModal.tsx';
 
-export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+export function ChangePasswordModal({ opened, onClose, forced = false }: { opened: boolean; onClose: () => void; forced?: boolean }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const change = useMutation(trpc.auth.changePassword.mutationOptions());
   const form = useForm({
     mode: 'controlled',
@@ -24,12 +25,19 @@ export function ChangePasswordModal({ opened, onClose }: { opened: boolean; onCl
       await change.mutateAsync({ currentPassword, newPassword });
       notifySuccess('password.changed');
       close();
+      // a forced change lifts the server's refusal of everything else: reload the session and pages
+      if (forced) await queryClient.invalidateQueries();
     } catch (err) {
       reportError(err, form);
     }
   });
   return (
-    <FormModal opened={opened} onClose={close} title={t('password.title')} onSubmit={submit} saving={change.isPending}>
+    <FormModal opened={opened} onClose={forced ? () => {} : close} title={t('password.title')} onSubmit={submit} saving={change.isPending}>
+      {forced && (
+        <Alert color="orange" data-testid="password-forced">
+          {t('password.forced')}
+        </Alert>
+      )}
       <PasswordInput label={t('password.current')} autoComplete="current-password" {...form.getInputProps('currentPassword')} />
       <PasswordInput
         label={t('password.new')}

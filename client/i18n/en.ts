@@ -26,6 +26,7 @@ export const uiEn: UiMessages = {
     username: 'Username',
     password: 'Password',
     submit: 'Sign in',
+    retryAt: 'You may try again at {{time}}.',
   },
   home: {
     greeting: 'Hello, {{name}}',
@@ -124,6 +125,9 @@ export const uiEn: UiMessages = {
     resetPassword: 'Reset password',
     resetTitle: 'Reset password of "{{name}}"',
     passwordReset: 'Password reset',
+    unlock: 'Unlock sign-in',
+    unlocked: 'Sign-in unlocked',
+    lockedUntil: 'Sign-in locked after failed attempts until {{time}}',
   },
   backup: {
     title: 'Backup and restore',
@@ -916,6 +920,7 @@ export const uiEn: UiMessages = {
     confirm: 'Confirm new password',
     mismatch: 'The new passwords do not match',
     changed: 'Password changed',
+    forced: 'This account still has its initial, public password. Choose your own to continue.',
   },
   punct: { list: ', ', clause: '; ', colon: ': ', parenOpen: ' (', parenClose: ')' },
 };

@@ -25,6 +25,7 @@ export const uiZhCN = {
     username: '用户名',
     password: '密码',
     submit: '登录',
+    retryAt: '请于 {{time}} 之后再试。',
   },
   home: {
     greeting: '您好，{{name}}',
@@ -123,6 +124,9 @@ export const uiZhCN = {
     resetPassword: '重置密码',
     resetTitle: '重置“{{name}}”的密码',
     passwordReset: '密码已重置',
+    unlock: '解除登录锁定',
+    unlocked: '已解除登录锁定',
+    lockedUntil: '因多次登录失败已锁定，至 {{time}}',
   },
   backup: {
     title: '备份与恢复',
@@ -915,6 +919,7 @@ export const uiZhCN = {
     confirm: '确认新密码',
     mismatch: '两次输入的新密码不一致',
     changed: '密码已修改',
+    forced: '此账号仍在使用公开的初始密码，请先设置自己的密码再继续。',
   },
   /** punctuation between UI pieces (client/lib/punct.ts): full-width in Chinese, ASCII in English */
   punct: { list: '、', clause: '；', colon: '：', parenOpen: '（', parenClose: '）' },

@@ -91,7 +91,8 @@ export function AppLayout({ user }: { user: SessionUser }) {
       <AppShell.Main>
         <PageOutlet />
       </AppShell.Main>
-      <ChangePasswordModal opened={pwOpened} onClose={pw.close} />
+      {/* a forced change (the public demo admin password) cannot be dismissed */}
+      <ChangePasswordModal opened={pwOpened || !!user.mustChangePassword} forced={!!user.mustChangePassword} onClose={pw.close} />
     </AppShell>
   );
 }

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../server/trpc/app-router.ts';
@@ -8,13 +8,21 @@ import { currentLocale } from '../i18n/index.ts';
 /** The one tRPC client: every request carries the CSRF header and the current UI language. */
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
+const headers = () => ({ [CSRF_HEADER]: '1', [LOCALE_HEADER]: currentLocale() });
+
 export function makeTrpcClient() {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: '/api/trpc',
-        maxURLLength: 2083, // longer batches are split, within every proxy's URL limit
-        headers: () => ({ [CSRF_HEADER]: '1', [LOCALE_HEADER]: currentLocale() }),
+      splitLink({
+        // the server refuses sign-in calls in a batch (server/app.ts)
+        condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
+        true: httpLink({ url: '/api/trpc', headers }),
+        false: httpBatchLink({
+          url: '/api/trpc',
+          maxURLLength: 2083, // longer batches are split, within every proxy's URL limit
+          maxItems: 50, // the server refuses larger batches (server/app.ts MAX_BATCH_SIZE)
+          headers,
+        }),
       }),
     ],
   });

@@ -14,7 +14,7 @@ export const trailFilter = z.object({
   from: filterDate.optional(),
   to: filterDate.optional(),
   /** keyset paging: rows with id below this */
-  beforeId: z.number().int().positive().optional(),
+  beforeId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });
 export type TrailFilter = z.output<typeof trailFilter>;

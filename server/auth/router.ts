@@ -4,7 +4,8 @@ import { changePasswordInput, loginInput, LOCALES } from '../../shared/auth.ts';
 import { appError } from '../errors.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
-import { clearFailures, isThrottled, recordFailure, THROTTLE } from './throttle.ts';
+import { admitLogin, loginSucceeded } from './login-attempts.ts';
+import { rememberDevice } from './devices.ts';
 import { Trail } from '../audit/trail.ts';
 import * as q from './queries.ts';
 
@@ -14,21 +15,21 @@ export const authRouter = router({
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     const username = input.username.toLowerCase();
-    if (await isThrottled(ctx.db, username, ctx.address)) {
-      throw appError('TOO_MANY_REQUESTS', 'errors.login.throttled', { minutes: THROTTLE.windowMinutes });
-    }
+    // Count the attempt first (atomically), check the password only if it may go on.
+    const attempt = await admitLogin(ctx.db, username, ctx.address, ctx.cookie.device ?? null);
     const user = await q.userForLogin(ctx.db, username);
     // Always verify a hash so that unknown users and wrong passwords take the same time.
     const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !user.active || !ok) {
-      await recordFailure(ctx.db, username, ctx.address);
       throw appError('UNAUTHORIZED', 'errors.login.failed');
     }
     const session = await ctx.db.transaction().execute(async (trx) => {
       // Rotation: a new token on every sign-in; the token presented before (if any) dies.
       if (ctx.cookie.token) await deleteSession(trx, ctx.cookie.token);
       const s = await createSession(trx, user.id, ctx.address);
-      await clearFailures(trx, username);
+      await loginSucceeded(trx, attempt);
+      const device = await rememberDevice(trx, user.id, ctx.cookie.device ?? null);
+      if (device) ctx.cookie.setDevice?.(device.token, device.expiresAt);
       await new Trail(trx, { userId: user.id, username: user.username }).record({
         entity: 'session',
         entityId: user.id,
@@ -44,6 +45,7 @@ export const authRouter = router({
       displayName: user.display_name,
       role: user.role,
       locale: user.locale === 'en' ? ('en' as const) : ('zh-CN' as const),
+      mustChangePassword: user.must_change_password,
     };
   }),
 

@@ -3,10 +3,13 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/connect.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { Locale } from '../../shared/auth.ts';
+import { purgeOldAttempts } from './throttle.ts';
 
 export const SESSION_COOKIE = 'cb_session';
 /** Idle lifetime; a session in use is extended at most once per SLIDE_MS. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Absolute lifetime: however busy, a session ends this long after its sign-in. */
+export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const SLIDE_MS = 60 * 60 * 1000;
 
 export interface SessionUser {
@@ -15,6 +18,8 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   locale: Locale;
+  /** signed in with a password that must be changed first (the public demo admin's) */
+  mustChangePassword?: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -41,20 +46,21 @@ export async function findSessionUser(db: Executor, token: string): Promise<Sess
   const row = await db
     .selectFrom('session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.locale', 'u.active', 's.expires_at'])
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.locale', 'u.active', 'u.must_change_password', 's.expires_at', 's.created_at'])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || !row.active) return null;
-  const expires = Date.parse(row.expires_at);
   const now = Date.now();
+  const absoluteEnd = new Date(row.created_at).getTime() + SESSION_MAX_AGE_MS;
+  const expires = Math.min(Date.parse(row.expires_at), absoluteEnd);
   if (expires <= now) {
     await db.deleteFrom('session').where('token_hash', '=', tokenHash).execute();
     return null;
   }
-  if (expires - now < SESSION_TTL_MS - SLIDE_MS) {
+  if (expires - now < SESSION_TTL_MS - SLIDE_MS && expires < absoluteEnd) {
     await db
       .updateTable('session')
-      .set({ expires_at: new Date(now + SESSION_TTL_MS).toISOString() })
+      .set({ expires_at: new Date(Math.min(now + SESSION_TTL_MS, absoluteEnd)).toISOString() })
       .where('token_hash', '=', tokenHash)
       .execute();
   }
@@ -64,6 +70,7 @@ export async function findSessionUser(db: Executor, token: string): Promise<Sess
     displayName: row.display_name,
     role: row.role,
     locale: row.locale === 'en' ? 'en' : 'zh-CN',
+    mustChangePassword: row.must_change_password,
   };
 }
 
@@ -80,4 +87,5 @@ export async function deleteUserSessions(db: Executor, userId: number, exceptTok
 export async function purgeExpiredSessions(db: Executor): Promise<void> {
   await db.deleteFrom('session').where('expires_at', '<', sql<string>`now()`).execute();
   await db.deleteFrom('login_failure').where('at', '<', sql<string>`now() - interval '1 day'`).execute();
+  await purgeOldAttempts(db);
 }

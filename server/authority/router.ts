@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INT4_MAX } from '../../shared/text.ts';
 import { router, procedure, writeProcedure } from '../trpc/trpc.ts';
 import { id, isoDate } from '../../shared/org.ts';
 import {
@@ -30,7 +31,7 @@ export const checkFilter = z.object({
   personId: id.optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  offset: z.number().int().min(0).default(0),
+  offset: z.number().int().min(0).max(INT4_MAX).default(0),
   limit: z.number().int().min(1).max(500).default(100),
 });
 

@@ -69,6 +69,7 @@ export interface AppUserTable {
   active: Generated<boolean>;
   password_changed_at: Timestamp;
   created_at: Timestamp;
+  must_change_password: Generated<boolean>;
 }
 
 export interface SessionTable {
@@ -84,6 +85,21 @@ export interface LoginFailureTable {
   username: string;
   address: string;
   at: Timestamp;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  attempts: Generated<number>;
+  last_at: Timestamp;
+  blocked_until: Timestamp | null;
+  allowed: Generated<boolean>;
+}
+
+export interface KnownDeviceTable {
+  token_hash: string;
+  user_id: number;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
 }
 
 export interface AuditTrailTable {
@@ -417,6 +433,8 @@ export interface DB {
   app_user: AppUserTable;
   session: SessionTable;
   login_failure: LoginFailureTable;
+  login_throttle: LoginThrottleTable;
+  known_device: KnownDeviceTable;
   audit_trail: AuditTrailTable;
   manual: ManualTable;
   manual_node: ManualNodeTable;

@@ -107,7 +107,7 @@ export async function isEmptyDatabase(db: Db): Promise<boolean> {
 }
 
 /** Seed the demo organisation and one user per role, in one transaction. Idempotent. */
-export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
+export async function seedDemo(db: Db, opts: { forcePasswordChange?: boolean } = {}): Promise<{ seeded: boolean }> {
   if (await hasDemo(db)) return { seeded: false };
   await db.transaction().execute(async (trx) => {
     const trail = new Trail(trx, { userId: null, username: 'system' });
@@ -169,6 +169,10 @@ export async function seedDemo(db: Db): Promise<{ seeded: boolean }> {
         locale: 'zh-CN',
         password: DEMO_PASSWORD,
       });
+    }
+    // outside demo mode (DEMO=1) the admin's public password must be changed at first sign-in
+    if (opts.forcePasswordChange) {
+      await trx.updateTable('app_user').set({ must_change_password: true }).where('username', '=', 'admin').execute();
     }
     await seedDemoManual(trx, trail, unitIds, positionIds);
     await seedDemoAudits(trx, trail);

@@ -2,14 +2,18 @@ import type {} from '@fastify/cookie'; // augments request.cookies / reply.setCo
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connect.ts';
 import { findSessionUser, SESSION_COOKIE, type SessionUser } from '../auth/sessions.ts';
+import { DEVICE_COOKIE } from '../auth/devices.ts';
 import { resolveLocale, type Locale } from '../../shared/auth.ts';
 import { LOCALE_HEADER } from '../../shared/http.ts';
 
-/** How procedures set or clear the session cookie; tests pass a recorder. */
+/** How procedures set or clear the session cookie (and the known-device cookie); tests pass a recorder. */
 export interface SessionCookie {
   token: string | null;
   set(token: string, expiresAt: Date): void;
   clear(): void;
+  /** the known-device token this browser presented (server/auth/devices.ts) */
+  device?: string | null;
+  setDevice?(token: string, expiresAt: Date): void;
 }
 
 export interface InnerContext {
@@ -40,14 +44,18 @@ export function createInnerContext(opts: {
   };
 }
 
-export function memoryCookie(token: string | null = null): SessionCookie {
+export function memoryCookie(token: string | null = null, device: string | null = null): SessionCookie {
   const cookie: SessionCookie = {
     token,
+    device,
     set(t) {
       cookie.token = t;
     },
     clear() {
       cookie.token = null;
+    },
+    setDevice(t) {
+      cookie.device = t;
     },
   };
   return cookie;
@@ -76,8 +84,13 @@ export async function createRequestContext(
     production: opts.production,
     cookie: {
       token,
+      device: req.cookies[DEVICE_COOKIE] ?? null,
       set(t, expiresAt) {
         res.setCookie(SESSION_COOKIE, t, { ...cookieOpts, expires: expiresAt });
+      },
+      setDevice(t, expiresAt) {
+        // only the sign-in call needs it: strict, and scoped to the tRPC path
+        res.setCookie(DEVICE_COOKIE, t, { ...cookieOpts, sameSite: 'strict', path: '/api/trpc', expires: expiresAt });
       },
       clear() {
         res.clearCookie(SESSION_COOKIE, cookieOpts);

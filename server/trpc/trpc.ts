@@ -7,6 +7,7 @@ import type { Locale } from '../../shared/auth.ts';
 import { AppErrorCause, appError, mapDbError } from '../errors.ts';
 import { isMessageKey, translate } from '../i18n.ts';
 import { Trail } from '../audit/trail.ts';
+import { cleanInput } from '../../shared/text.ts';
 
 /** Every procedure declares who may call it; a procedure without this meta is refused (fail closed). */
 export interface ProcedureMeta {
@@ -37,6 +38,7 @@ const t = initTRPC
       let fieldErrors: Record<string, string[]> | undefined;
       let messageKey: string | undefined;
       let current: unknown;
+      let retryAt: unknown;
       if (error.cause instanceof z.ZodError) {
         messageKey = 'errors.invalidInput';
         message = translate(locale, messageKey);
@@ -51,6 +53,8 @@ const t = initTRPC
         message = translate(locale, messageKey, translateParams(locale, error.cause.params));
         // the row as it is now, for errors that offer reload/merge (e.g. an optimistic-lock conflict)
         if (error.cause.params.current !== undefined) current = error.cause.params.current;
+        // when a throttled sign-in may be tried again (ISO time), for the login page
+        if (error.cause.params.retryAt !== undefined) retryAt = error.cause.params.retryAt;
       } else if (error.code === 'INTERNAL_SERVER_ERROR' && ctx?.production !== false) {
         messageKey = 'errors.internal';
         message = translate(locale, messageKey);
@@ -59,7 +63,7 @@ const t = initTRPC
       return {
         ...shape,
         message,
-        data: { ...data, messageKey, fieldErrors, ...(current !== undefined ? { current } : {}), ...(ctx?.production === false ? { stack } : {}) },
+        data: { ...data, messageKey, fieldErrors, ...(current !== undefined ? { current } : {}), ...(retryAt !== undefined ? { retryAt } : {}), ...(ctx?.production === false ? { stack } : {}) },
       };
     },
   });
@@ -68,8 +72,15 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-const base = t.procedure.use(async ({ ctx, next }) => {
-  const result = await localeStore.run(ctx.locale, () => next());
+const base = t.procedure.use(async ({ ctx, next, getRawInput }) => {
+  // Every input, before its schema: no NUL or lone surrogates anywhere, every string NFC (the
+  // Error-derived ZodRealError, as a schema's parse throws, so the formatter lists the fields).
+  const { value, problems } = cleanInput(await getRawInput());
+  if (problems.length) {
+    const issues = problems.map((p) => ({ code: 'custom' as const, path: p.path, message: p.message, input: undefined }));
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'invalid text', cause: new z.ZodRealError(issues) });
+  }
+  const result = await localeStore.run(ctx.locale, () => next({ getRawInput: async () => value }));
   if (!result.ok) {
     const mapped = mapDbError(result.error.cause);
     if (mapped) throw mapped;
@@ -89,6 +100,8 @@ export function procedure(permission: Permission) {
     if (!can(ctx.user.role, needed)) {
       throw appError('FORBIDDEN', 'errors.forbidden', { roleKey: `roles.${ctx.user.role}` });
     }
+    // a forced password change: only the caller's own account (change password, sign out) until done
+    if (ctx.user.mustChangePassword && needed !== 'self') throw appError('FORBIDDEN', 'errors.password.mustChange');
     return next({ ctx: { user: ctx.user } });
   });
 }

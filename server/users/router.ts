@@ -15,4 +15,8 @@ export const usersRouter = router({
   resetPassword: writeProcedure('users.manage')
     .input(z.object({ id, password }))
     .mutation(({ ctx, input }) => svc.resetPassword(ctx.db, ctx.trail, input.id, input.password)),
+  /** Lift a user's sign-in backoff (after someone else's guessing locked them out). */
+  unlock: writeProcedure('users.manage')
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => svc.unlockUser(ctx.db, ctx.trail, input.id)),
 });

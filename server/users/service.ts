@@ -5,6 +5,7 @@ import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
 import { hashPassword } from '../auth/password.ts';
 import { deleteUserSessions } from '../auth/sessions.ts';
+import { blockedUntil, clearAttempts, throttleKey } from '../auth/throttle.ts';
 import type { userInput } from '../../shared/auth.ts';
 import { camelRow } from '../db/camel.ts';
 
@@ -27,6 +28,14 @@ export function listUsers(db: Executor) {
       'u.active',
       'u.created_at as createdAt',
       'u.password_changed_at as passwordChangedAt',
+      // when a sign-in backoff ends (null: not locked), for the unlock button
+      (eb) =>
+        eb
+          .selectFrom('login_throttle as t')
+          .select('t.blocked_until')
+          .where('t.key', '=', sql<string>`'u:' || u.username`)
+          .where('t.blocked_until', '>', sql<string>`now()`)
+          .as('lockedUntil'),
     ])
     .orderBy('u.username')
     .execute();
@@ -103,5 +112,14 @@ export async function resetPassword(trx: Executor, trail: Trail, id: number, pas
     .execute();
   await deleteUserSessions(trx, id);
   await trail.record({ entity: 'app_user', entityId: id, action: 'reset_password' });
+  return { id };
+}
+
+export async function unlockUser(trx: Executor, trail: Trail, id: number) {
+  const user = await trx.selectFrom('app_user').select(['id', 'username']).where('id', '=', id).executeTakeFirst();
+  if (!user) throw notFound('app_user', id);
+  const until = await blockedUntil(trx, throttleKey.user(user.username));
+  await clearAttempts(trx, throttleKey.user(user.username));
+  await trail.record({ entity: 'app_user', entityId: id, action: 'unlock', before: { lockedUntil: until?.toISOString() ?? null } });
   return { id };
 }

@@ -31,7 +31,10 @@ it('picks the language from a header value, Chinese by default', () => {
 });
 
 it('enforces the password policy: 10+ characters with letters and digits', () => {
-  expect(password.safeParse('ControlBook2026').success).toBe(true);
+  expect(password.safeParse('Ledger-Ox-2026').success).toBe(true);
+  // the public demo password and common ones are refused (shared/common-passwords.ts)
+  expect(password.safeParse('ControlBook2026').success).toBe(false);
+  expect(password.safeParse('password12').success).toBe(false);
   expect(password.safeParse('短密码1').success).toBe(false);
   expect(password.safeParse('onlyletters').success).toBe(false);
   expect(password.safeParse('1234567890').success).toBe(false);

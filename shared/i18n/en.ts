@@ -392,6 +392,7 @@ export const en: Messages = {
     import: 'Import',
     revoke: 'Revoke',
     adopt_defaults: 'Adopt default rules',
+    unlock: 'Unlock sign-in',
   },
   fields: { code: 'Code', employee_no: 'Employee number', username: 'Username' },
   errors: {
@@ -452,6 +453,8 @@ export const en: Messages = {
     field: {
       code: 'Use letters, digits, dots, underscores and hyphens, starting with a letter or digit.',
       username: 'Use lower-case letters, digits, dots, underscores and hyphens.',
+      nul: 'Must not contain a NUL character (\\0).',
+      surrogate: 'Contains an invalid character (a lone UTF-16 surrogate).',
     },
     login: {
       failed: 'Wrong username or password.',
@@ -462,6 +465,8 @@ export const en: Messages = {
       sameAsOld: 'The new password must differ from the current one.',
       wrongCurrent: 'The current password is not correct.',
       containsUsername: 'The password must not contain the username.',
+      common: 'This password is too common or too easy to guess.',
+      mustChange: 'Please change your password before continuing (the initial password is public).',
     },
     unit: {
       hasChildren: 'Cannot delete "{{name}}": it still has {{count}} sub-units ({{names}}).',

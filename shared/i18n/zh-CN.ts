@@ -391,6 +391,7 @@ export const zhCN = {
     import: '导入',
     revoke: '撤销',
     adopt_defaults: '采用默认规则',
+    unlock: '解除登录锁定',
   },
   fields: { code: '编码', employee_no: '工号', username: '用户名' },
   errors: {
@@ -451,6 +452,8 @@ export const zhCN = {
     field: {
       code: '只能包含字母、数字、点、下划线和连字符，且以字母或数字开头。',
       username: '只能包含小写字母、数字、点、下划线和连字符。',
+      nul: '不能包含空字符（\\0）。',
+      surrogate: '包含无效字符（孤立的 UTF-16 代理项）。',
     },
     login: {
       failed: '用户名或密码错误。',
@@ -461,6 +464,8 @@ export const zhCN = {
       sameAsOld: '新密码不能与当前密码相同。',
       wrongCurrent: '当前密码不正确。',
       containsUsername: '密码不能包含用户名。',
+      common: '密码过于常见或容易猜到。',
+      mustChange: '请先修改密码再继续（初始密码是公开的）。',
     },
     unit: {
       hasChildren: '无法删除“{{name}}”：它还有 {{count}} 个下级单位（{{names}}）。',

@@ -124,6 +124,8 @@ export interface ApiFailure {
   message: string;
   messageKey?: string;
   fieldErrors?: Record<string, string[]>;
+  /** a throttled sign-in: when it may be tried again (ISO time) */
+  retryAt?: string;
 }
 
 /** The error a call rejects with, formatted exactly as the HTTP layer would (fails if it resolves). */
@@ -140,6 +142,7 @@ export async function failure(promise: Promise<unknown>, locale: Locale = 'zh-CN
       message: shape.message,
       messageKey: shape.data.messageKey,
       fieldErrors: shape.data.fieldErrors,
+      retryAt: (shape.data as { retryAt?: string }).retryAt,
     };
   }
   throw new Error('expected the call to fail, but it succeeded');

@@ -67,7 +67,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
 export async function startServer(): Promise<TestServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEMO: '1' };
   delete env.DATABASE_URL;
   let dropDb: (() => Promise<void>) | undefined;
   if (process.env.DATABASE_URL) {

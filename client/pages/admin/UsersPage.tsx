@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Button } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { gridColumnHelper } from '../../components/DataGrid.tsx';
 import { CrudGrid } from '../../components/CrudGrid.tsx';
@@ -18,6 +19,16 @@ export function UsersPage() {
   const trpc = useTRPC();
   const [resetting, setResetting] = useState<User | null>(null);
   const users = useQuery(trpc.users.list.queryOptions());
+  const queryClient = useQueryClient();
+  const unlock = useMutation(
+    trpc.users.unlock.mutationOptions({
+      onSuccess: async () => {
+        notifications.show({ color: 'green', message: t('users.unlocked') });
+        await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
+      },
+      onError: (err) => notifications.show({ color: 'red', message: err.message }),
+    }),
+  );
 
   const columns = useMemo(
     () =>
@@ -44,9 +55,24 @@ export function UsersPage() {
         canWrite // the page is for administrators only; users are deactivated, never deleted
         rowName={(u) => u.username}
         rowExtras={(u) => (
-          <Button size="compact-xs" variant="light" color="orange" onClick={() => setResetting(u)}>
-            {t('users.resetPassword')}
-          </Button>
+          <>
+            <Button size="compact-xs" variant="light" color="orange" onClick={() => setResetting(u)}>
+              {t('users.resetPassword')}
+            </Button>
+            {u.lockedUntil && (
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="red"
+                data-testid={`unlock-${u.username}`}
+                title={t('users.lockedUntil', { time: new Date(u.lockedUntil).toLocaleString() })}
+                loading={unlock.isPending}
+                onClick={() => unlock.mutate({ id: u.id })}
+              >
+                {t('users.unlock')}
+              </Button>
+            )}
+          </>
         )}
         form={({ row, onClose }) => <UserForm user={row} onClose={onClose} />}
       />

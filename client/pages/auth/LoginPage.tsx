@@ -28,6 +28,10 @@ export function LoginPage() {
     }),
   );
 
+  // a throttled attempt says when the next one will be admitted (server/auth/login-attempts.ts)
+  const retryAtIso = (login.error?.data as { retryAt?: string } | undefined)?.retryAt;
+  const retryAt = retryAtIso ? new Date(retryAtIso) : null;
+
   if (user) return <Navigate to="/" replace />;
 
   return (
@@ -48,6 +52,11 @@ export function LoginPage() {
               {login.error && (
                 <Alert color="red" data-testid="login-error">
                   {login.error.message}
+                  {retryAt && (
+                    <Text size="sm" mt={4} data-testid="login-retry-at">
+                      {t('login.retryAt', { time: retryAt.toLocaleTimeString() })}
+                    </Text>
+                  )}
                 </Alert>
               )}
               <TextInput
