@@ -128,8 +128,9 @@ export const en: Messages = {
       missing_minutesBody: 'This amount needs a collective decision by {{body}}, but no minutes reference was given.',
       approved_after_execution: 'Approved after execution: executed on {{executedOn}}, approved on {{date}}.',
       self_approval: 'Self-approval: the requester {{requester}} is also the approver or the delegator.',
-      split_transactionRequester: 'Possible split: {{requester}} requested {{sum}} of "{{matter}}" within {{days}} days ({{count}} approvals), over the reach {{limit}} of {{holder}}.',
-      split_transactionVendor: 'Possible split: vendor "{{vendor}}" got {{sum}} of "{{matter}}" within {{days}} days ({{count}} approvals), over the reach {{limit}} of {{holder}}.',
+      split_transactionRequester: 'Possible split: {{requester}} requested {{sum}} of "{{matter}}" from {{from}} to {{to}} ({{days}}-day window; {{count}} approvals: {{refs}}), over the reach {{limit}} of {{holder}}.',
+      listSeparator: ', ',
+      split_transactionVendor: 'Possible split: vendor "{{vendor}}" got {{sum}} of "{{matter}}" from {{from}} to {{to}} ({{days}}-day window; {{count}} approvals: {{refs}}), over the reach {{limit}} of {{holder}}.',
       delegationSuffix: ' (delegator: {{delegator}}; delegate: {{delegate}}; delegation #{{id}})',
     },
     importFields: {

@@ -127,8 +127,9 @@ export const zhCN = {
       missing_minutesBody: '该金额须由{{body}}集体决策，但未填写会议纪要编号。',
       approved_after_execution: '先执行后审批：{{executedOn}} 已执行，{{date}} 才审批。',
       self_approval: '自批自：申请人 {{requester}} 同时是审批人或授权人。',
-      split_transactionRequester: '疑似拆分：{{requester}} 在 {{days}} 天内的“{{matter}}”累计 {{sum}}（{{count}} 笔），超过 {{holder}} 的权限上限 {{limit}}。',
-      split_transactionVendor: '疑似拆分：供应商“{{vendor}}”在 {{days}} 天内的“{{matter}}”累计 {{sum}}（{{count}} 笔），超过 {{holder}} 的权限上限 {{limit}}。',
+      split_transactionRequester: '疑似拆分：{{requester}} 在 {{from}} 至 {{to}}（{{days}} 天窗口）的“{{matter}}”累计 {{sum}}（{{count}} 笔：{{refs}}），超过 {{holder}} 的权限上限 {{limit}}。',
+      listSeparator: '、',
+      split_transactionVendor: '疑似拆分：供应商“{{vendor}}”在 {{from}} 至 {{to}}（{{days}} 天窗口）的“{{matter}}”累计 {{sum}}（{{count}} 笔：{{refs}}），超过 {{holder}} 的权限上限 {{limit}}。',
       delegationSuffix: '（授权人：{{delegator}}；被授权人：{{delegate}}；授权委托 #{{id}}）',
     },
     importFields: {
