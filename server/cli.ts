@@ -14,6 +14,7 @@ import { registerImportCommand } from './manual/cli-import.ts';
 import { registerOpsCommands } from './ops/cli-commands.ts';
 import { registerAuditCommands } from './audits/cli.ts';
 import { registerWorkbookCommands } from './workbook/cli.ts';
+import { registerMonitoringCommands } from './monitoring/cli.ts';
 
 /** `npx controlbook …`: operations from the shell, on the database that DATABASE_URL / DATA_DIR name. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
@@ -91,6 +92,7 @@ registerImportCommand(program);
 registerOpsCommands(program);
 registerAuditCommands(program);
 registerWorkbookCommands(program);
+registerMonitoringCommands(program);
 
 z.config(z.locales.en());
 program.parseAsync(process.argv).catch((err: unknown) => {
