@@ -505,6 +505,8 @@ export const uiEn: UiMessages = {
       editTitle: 'Edit SoD rule',
       adoptDefaults: 'Adopt the default rule set',
       adopted: '{{added}} rules added, {{skipped}} already present and skipped',
+      adoptCycle: 'Adopt business-cycle rules (application guidelines)',
+      cycles: { purchasing: 'Purchasing', sales: 'Sales', inventory: 'Inventory', cash: 'Cash and funding', fixed_assets: 'Fixed assets' },
     },
     duties: {
       code: 'Code',

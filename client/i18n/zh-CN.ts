@@ -504,6 +504,8 @@ export const uiZhCN = {
       editTitle: '修改不相容规则',
       adoptDefaults: '采用默认规则集',
       adopted: '已添加 {{added}} 条规则，{{skipped}} 条已存在而跳过',
+      adoptCycle: '采用业务循环规则（应用指引）',
+      cycles: { purchasing: '采购业务', sales: '销售业务', inventory: '存货', cash: '资金活动', fixed_assets: '固定资产' },
     },
     duties: {
       code: '编码',

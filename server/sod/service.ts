@@ -14,7 +14,8 @@ import {
   type mitigationInput,
   type sodRuleInput,
 } from '../../shared/sod.ts';
-import { DEFAULT_EXTRA_DUTIES, DEFAULT_SOD_RULES } from '../../shared/sod-defaults.ts';
+import { DEFAULT_EXTRA_DUTIES, DEFAULT_SOD_RULES, type DefaultDuty, type DefaultSodRule } from '../../shared/sod-defaults.ts';
+import { cycleRuleSet, type SodCycle } from '../../shared/sod-cycle-defaults.ts';
 import { findConflict } from './check.ts';
 import * as q from './queries.ts';
 
@@ -187,19 +188,19 @@ export async function deleteRule(trx: Executor, trail: Trail, id: number) {
 }
 
 /**
- * Adopt the default rule set (shared/sod-defaults.ts): adds the duty categories it needs and every
- * rule whose code and pair are not taken yet. Running it again adds nothing.
+ * Adopt a rule set: adds the duty categories it needs and every rule whose code and pair are not
+ * taken yet. Running it again adds nothing.
  */
-export async function adoptDefaults(trx: Executor, trail: Trail, locale: Locale) {
+async function adoptRuleSet(trx: Executor, trail: Trail, locale: Locale, set: { duties: DefaultDuty[]; rules: DefaultSodRule[] }, after: Record<string, unknown>) {
   const addedDuties: string[] = [];
-  for (const d of DEFAULT_EXTRA_DUTIES) {
+  for (const d of set.duties) {
     if (await q.getDutyCategory(trx, d.code)) continue;
     await createDutyCategory(trx, trail, d);
     addedDuties.push(d.code);
   }
   const added: string[] = [];
   const skipped: string[] = [];
-  for (const d of DEFAULT_SOD_RULES) {
+  for (const d of set.rules) {
     const input: RuleInput = {
       code: d.code,
       kind: 'duty',
@@ -222,8 +223,18 @@ export async function adoptDefaults(trx: Executor, trail: Trail, locale: Locale)
     await createRule(trx, trail, input);
     added.push(d.code);
   }
-  await trail.record({ entity: 'sod_rule', entityId: null, action: 'adopt_defaults', after: { added, skipped, addedDuties } });
+  await trail.record({ entity: 'sod_rule', entityId: null, action: 'adopt_defaults', after: { ...after, added, skipped, addedDuties } });
   return { added, skipped, addedDuties };
+}
+
+/** Adopt the classic default rule set (shared/sod-defaults.ts). */
+export async function adoptDefaults(trx: Executor, trail: Trail, locale: Locale) {
+  return adoptRuleSet(trx, trail, locale, { duties: DEFAULT_EXTRA_DUTIES, rules: DEFAULT_SOD_RULES }, { set: 'classic' });
+}
+
+/** Adopt one business cycle's rules from the application guidelines (shared/sod-cycle-defaults.ts). */
+export async function adoptCycle(trx: Executor, trail: Trail, locale: Locale, cycle: SodCycle) {
+  return adoptRuleSet(trx, trail, locale, cycleRuleSet(cycle), { set: 'cycle', cycle });
 }
 
 // ── mitigations ─────────────────────────────────────────────────

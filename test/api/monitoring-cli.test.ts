@@ -32,7 +32,7 @@ if (process.env.DATABASE_URL) {
       await client.query(`create database ${name}`);
       await client.end();
       dropLater.push(name);
-      const url = new URL(process.env.DATABASE_URL);
+      const url = new URL(process.env.DATABASE_URL!);
       url.pathname = `/${name}`;
       return { DATABASE_URL: url.toString() };
     },

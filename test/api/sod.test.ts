@@ -69,6 +69,32 @@ describeApi('segregation of duties', (env) => {
     expect(rules.find((r) => r.code === 'SOD-02')?.rationale).toMatch(/^Executing and recording must be separate/);
   });
 
+  it('adopts a business cycle\'s rules (application guidelines) on their own, once, and finds 采购与验收 held by one person', async () => {
+    const { admin, wh, zhou } = await org();
+    const designer = env().caller('designer');
+    const purchasing = await designer.sod.rules.adoptCycle({ cycle: 'purchasing' });
+    expect(purchasing).toEqual({
+      added: ['PUR-01', 'PUR-02', 'PUR-03', 'PUR-04', 'PUR-05'],
+      skipped: [],
+      addedDuties: ['requisition', 'select_supplier', 'contract', 'purchase', 'receive'],
+    });
+    const rules = await designer.sod.rules.list();
+    expect(rules.map((r) => r.code).sort()).toEqual(purchasing.added); // the classic set is not adopted with it
+    expect(rules.find((r) => r.code === 'PUR-04')).toMatchObject({ dutyA: 'purchase', dutyB: 'receive', risk: 'critical', basis: expect.stringContaining('《企业内部控制应用指引第7号——采购业务》') });
+    // fixed assets reuse 验收 (receive): the duty is not added twice, its rules are
+    const assets = await designer.sod.rules.adoptCycle({ cycle: 'fixed_assets' });
+    expect(assets).toMatchObject({ added: ['FA-01', 'FA-02', 'FA-03'], addedDuties: ['asset_acquire', 'asset_custody', 'asset_dispose'] });
+    expect(await designer.sod.rules.adoptCycle({ cycle: 'purchasing' })).toEqual({ added: [], skipped: purchasing.added, addedDuties: [] });
+
+    const buyer = await admin.org.positions.create({ unitId: wh.id, code: 'BUY', name: '采购员', levelRank: 30, duties: ['purchase'] });
+    const inspector = await admin.org.positions.create({ unitId: wh.id, code: 'QC', name: '验收员', levelRank: 30, duties: ['receive'] });
+    await assign(zhou.id, buyer.id, 'primary', '2026-01-01');
+    await assign(zhou.id, inspector.id, 'concurrent', '2026-03-01', '2026-03-31');
+    const { conflicts } = await env().caller('auditor').sod.check({ kind: 'people', asOf: '2026-03-15' });
+    expect(conflicts.map((c) => [c.ruleCode, c.personName, c.from, c.to])).toEqual([['PUR-04', '周静', '2026-03-01', '2026-03-31']]);
+    await expect(env().caller('viewer').sod.rules.adoptCycle({ cycle: 'sales' })).rejects.toThrow();
+  });
+
   it('finds a design conflict in a position holding both sides of a rule', async () => {
     const { manager } = await org();
     await env().caller('admin').sod.rules.adoptDefaults();
