@@ -6,6 +6,7 @@ import * as sod from './2026_11_23_0004_sod.ts';
 import * as authority from './2026_11_23_0005_authority.ts';
 import * as audits from './2026_11_23_0006_audits.ts';
 import * as manualProperties from './2026_12_04_0007_manual_properties.ts';
+import * as mitigationPeriods from './2026_12_04_0009_mitigation_periods.ts';
 
 /**
  * Every migration, in order. A static map (not a folder scan) so it works under tsx,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_23_0005_authority': authority,
   '2026_11_23_0006_audits': audits,
   '2026_12_04_0007_manual_properties': manualProperties,
+  '2026_12_04_0009_mitigation_periods': mitigationPeriods,
 };

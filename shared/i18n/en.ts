@@ -663,7 +663,7 @@ export const en: Messages = {
       unknownConflict: 'Conflict "{{key}}" does not exist now (it may have been resolved or its rule deactivated); no mitigation can be recorded for it.',
       unknownControlNode: 'Mitigating control point: item {{id}} does not exist.',
       notAControl: 'Mitigating control point: "{{title}}" is a {{kind}}, not a control point.',
-      alreadyMitigated: 'This conflict already has a mitigation in force (#{{id}}, until {{date}}); revoke it first to replace it.',
+      alreadyMitigated: 'This conflict already has a mitigation for an overlapping period (#{{id}}, until {{date}}); revoke it first to replace it.',
       alreadyRevoked: 'Mitigation #{{id}} was already revoked by {{by}}.',
       periodOrder: 'The end of the period cannot be before its start.',
     },

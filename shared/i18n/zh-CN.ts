@@ -662,7 +662,7 @@ export const zhCN = {
       unknownConflict: '冲突“{{key}}”当前不存在（可能已经消除或规则已停用），不能为它登记缓解措施。',
       unknownControlNode: '缓解控制点：条目（编号 {{id}}）不存在。',
       notAControl: '缓解控制点：“{{title}}”是{{kind}}，不是控制点。',
-      alreadyMitigated: '该冲突已有有效的缓解措施（#{{id}}，至 {{date}}）；如需更换，请先撤销它。',
+      alreadyMitigated: '该冲突在重叠的期间内已有缓解措施（#{{id}}，至 {{date}}）；如需更换，请先撤销它。',
       alreadyRevoked: '缓解措施 #{{id}} 已被 {{by}} 撤销。',
       periodOrder: '期间的结束日不能早于开始日。',
     },
