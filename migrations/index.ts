@@ -10,6 +10,7 @@ import * as secDataGuards from './2026_12_04_0001_sec_data_guards.ts';
 import * as manualProperties from './2026_12_04_0007_manual_properties.ts';
 import * as outlineOperations from './2026_12_04_0008_outline_operations.ts';
 import * as testsBenchScoringDigest from './2026_12_04_0008_tests_bench_scoring_digest.ts';
+import * as mitigationPeriods from './2026_12_04_0009_mitigation_periods.ts';
 
 /**
  * Every migration, in order. A static map (not a folder scan) so it works under tsx,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0007_manual_properties': manualProperties,
   '2026_12_04_0008_outline_operations': outlineOperations,
   '2026_12_04_0008_tests_bench_scoring_digest': testsBenchScoringDigest,
+  '2026_12_04_0009_mitigation_periods': mitigationPeriods,
 };

@@ -15,6 +15,7 @@ import { registerOpsCommands } from './ops/cli-commands.ts';
 import { registerAuditCommands } from './audits/cli.ts';
 import { registerWorkbookCommands } from './workbook/cli.ts';
 import { registerManualDocxCommands } from './manual-docx/cli.ts';
+import { registerMonitoringCommands } from './monitoring/cli.ts';
 
 /** `npx controlbook …`: operations from the shell, on the database that DATABASE_URL / DATA_DIR name. */
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
@@ -93,6 +94,7 @@ registerOpsCommands(program);
 registerAuditCommands(program);
 registerWorkbookCommands(program);
 registerManualDocxCommands(program);
+registerMonitoringCommands(program);
 
 z.config(z.locales.en());
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -8,6 +8,7 @@ import {
   delegationChain,
   findDelegationCycle,
   inBand,
+  splitSets,
   validateBands,
   whoMayApprove,
   type ApprovalRecordInfo,
@@ -243,23 +244,62 @@ describe('checking approval records', () => {
     expect(kinds([rec({ matterId: 2, amount: 100, approverId: 4, requesterId: 2, viaDelegationId: 1 })])).toContain('self_approval');
   });
 
-  it('flags the approval that takes a requester (or vendor) over the approver reach within the window', () => {
-    const records = [
-      rec({ matterId: 2, amount: 3000, approverId: 1, requesterId: 4, approvedOn: '2026-03-01' }),
-      rec({ matterId: 2, amount: 1500, approverId: 1, requesterId: 4, approvedOn: '2026-03-05' }),
-      rec({ matterId: 2, amount: 1000, approverId: 1, requesterId: 4, approvedOn: '2026-03-08' }), // 5,500 within 7 days
-      rec({ matterId: 2, amount: 4000, approverId: 1, requesterId: 4, approvedOn: '2026-03-20' }), // the window has moved on
-      rec({ matterId: 2, amount: 3000, approverId: 2, requesterId: 4, approvedOn: '2026-03-21' }), // a centre head reaches 1,000,000
-    ];
-    const split = checkRecords(records, ctx).filter((v) => v.kind === 'split_transaction');
-    expect(split).toMatchObject([{ recordId: records[2]!.id, basis: 'requester', windowSum: 5500, windowCount: 3, limit: 5000 }]);
-    const byVendor = checkRecords(
-      [rec({ matterId: 2, amount: 2600, requesterId: 4, vendor: 'ACME' }), rec({ matterId: 2, amount: 2600, requesterId: 2, vendor: 'ACME' })],
-      ctx,
-    );
-    expect(byVendor.map((v) => [v.kind, v.basis])).toEqual([
-      ['split_transaction', 'vendor'],
-      ['split_transaction', 'vendor'],
-    ]); // same day: each sees both
+  describe('split transactions: every record of a run, reported once per set', () => {
+    const exp = (amount: number, approvedOn: string, extra: Partial<ApprovalRecordInfo> = {}) => rec({ matterId: 2, amount, approvedOn, ...extra });
+    const splits = (records: ApprovalRecordInfo[]) =>
+      checkRecords(records, ctx)
+        .filter((v) => v.kind === 'split_transaction')
+        .map((v) => ({ ids: v.setRecordIds, sum: v.windowSum, count: v.windowCount, limit: v.limit, basis: v.basis, from: v.windowFrom, to: v.windowTo, recordId: v.recordId }));
+
+    it('flags the first record of a run too: 4,800 / 4,900 / 4,700 within five days against a 5,000 band', () => {
+      const run = [exp(4800, '2026-03-02'), exp(4900, '2026-03-04'), exp(4700, '2026-03-06')];
+      expect(splits(run)).toEqual([
+        { ids: run.map((r) => r.id), sum: 14_400, count: 3, limit: 5000, basis: 'requester', from: '2026-03-02', to: '2026-03-06', recordId: run[0]!.id },
+      ]);
+    });
+
+    it('counts records exactly N days apart as one window, one day more as two', () => {
+      const inside = [exp(3000, '2026-03-01'), exp(3000, '2026-03-08')]; // the window is 7 days
+      expect(splits(inside).map((s) => s.ids)).toEqual([inside.map((r) => r.id)]);
+      expect(splits([exp(3000, '2026-03-01'), exp(3000, '2026-03-09')])).toEqual([]);
+    });
+
+    it('is no split when the sum is exactly at the bound (upper bounds are inclusive)', () => {
+      expect(splits([exp(2500, '2026-03-01'), exp(2500, '2026-03-02')])).toEqual([]);
+      expect(splits([exp(2500, '2026-03-01'), exp(2500.01, '2026-03-02')]).map((s) => s.sum)).toEqual([5000.01]);
+    });
+
+    it('reports two overlapping runs as two sets that share their middle record', () => {
+      const [a, b, c] = [exp(3000, '2026-03-01'), exp(3000, '2026-03-06'), exp(3000, '2026-03-12')];
+      expect(splits([a!, b!, c!]).map((s) => [s.ids, s.from, s.to])).toEqual([
+        [[a!.id, b!.id], '2026-03-01', '2026-03-06'],
+        [[b!.id, c!.id], '2026-03-06', '2026-03-12'],
+      ]);
+    });
+
+    it('measures a set against its approvers: one who could approve the whole sum alone is no split', () => {
+      expect(splits([exp(3000, '2026-03-21', { approverId: 2 }), exp(3000, '2026-03-22', { approverId: 2 })])).toEqual([]);
+      // mixed: the department head's 5,000 is the set's limit, named as the holder
+      const mixed = [exp(3000, '2026-03-21', { approverId: 2 }), exp(3000, '2026-03-22')];
+      const found = checkRecords(mixed, ctx).filter((v) => v.kind === 'split_transaction');
+      expect(found.map((v) => [v.setRecordIds, v.limit, v.holderId])).toEqual([[mixed.map((r) => r.id), 5000, 1]]);
+    });
+
+    it('groups by vendor across requesters: one set for two requesters on one day, not one per record', () => {
+      const same = [exp(2600, '2026-03-01', { requesterId: 4, vendor: 'ACME' }), exp(2600, '2026-03-01', { requesterId: 2, vendor: 'ACME' })];
+      expect(splits(same).map((s) => [s.basis, s.ids, s.sum])).toEqual([['vendor', same.map((r) => r.id), 5200]]);
+    });
+  });
+
+  it('splitSets: sets from each day to the end of its window, a set inside the previous one left out', () => {
+    const r = (id: number, approvedOn: string) => ({ id, approvedOn });
+    const ids = (sets: { id: number }[][]) => sets.map((set) => set.map((x) => x.id));
+    expect(ids(splitSets([r(3, '2026-01-05'), r(1, '2026-01-01'), r(2, '2026-01-03')], 5))).toEqual([[1, 2, 3]]);
+    expect(ids(splitSets([r(1, '2026-01-01'), r(2, '2026-01-01')], 1))).toEqual([[1, 2]]);
+    expect(ids(splitSets([r(1, '2026-01-01'), r(2, '2026-01-04'), r(3, '2026-01-07'), r(4, '2026-01-30')], 3))).toEqual([
+      [1, 2],
+      [2, 3],
+    ]);
+    expect(splitSets([r(1, '2026-01-01')], 30)).toEqual([]);
   });
 });

@@ -30,6 +30,26 @@ export const VIOLATION_KINDS = [
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
+/**
+ * How serious each kind is, for monitoring (`controlbook check-authority --json`): approvals beyond
+ * authority or by oneself are high, broken delegations and missing paperwork medium, a record no
+ * rule covers low (the matrix has a gap, not necessarily the approval).
+ */
+export const VIOLATION_SEVERITY: Record<ViolationKind, 'high' | 'medium' | 'low'> = {
+  no_rule: 'low',
+  below_band: 'high',
+  non_delegable: 'high',
+  delegation_expired: 'medium',
+  delegation_revoked: 'high',
+  delegation_over_cap: 'high',
+  delegation_too_deep: 'medium',
+  delegation_cycle: 'medium',
+  missing_minutes: 'medium',
+  approved_after_execution: 'medium',
+  self_approval: 'high',
+  split_transaction: 'high',
+};
+
 /** Longest delegation chain followed; deeper (or circular) data is reported, never looped over. */
 export const MAX_CHAIN = 20;
 
@@ -479,6 +499,10 @@ export interface Violation {
   windowSum: number | null;
   windowCount: number | null;
   limit: number | null;
+  /** split transactions: every record of the set (recordId is the first), and its first and last dates */
+  setRecordIds?: number[] | null;
+  windowFrom?: string | null;
+  windowTo?: string | null;
 }
 
 export interface CheckContext {
@@ -491,7 +515,30 @@ export interface CheckContext {
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
-/** Every violation of every record, in record order then VIOLATION_KINDS order. */
+/**
+ * The sets a split check looks at, in one group (same matter, band and requester or vendor): from
+ * each approval date, every record up to `windowDays` later (both ends inclusive). A set contained in
+ * an earlier one is left out, so each run is reported once, with its first record; runs that only
+ * overlap are separate sets. Linear: the window's end only moves forward.
+ */
+export function splitSets<T extends { id: number; approvedOn: string }>(group: readonly T[], windowDays: number): T[][] {
+  const sorted = [...group].sort((a, b) => (a.approvedOn < b.approvedOn ? -1 : a.approvedOn > b.approvedOn ? 1 : a.id - b.id));
+  const sets: T[][] = [];
+  let end = -1;
+  let lastEnd = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i]!.approvedOn === sorted[i - 1]!.approvedOn) continue; // records of one day start one set
+    const until = addDays(sorted[i]!.approvedOn, windowDays);
+    if (end < i) end = i;
+    while (end + 1 < sorted.length && sorted[end + 1]!.approvedOn <= until) end++;
+    if (end <= lastEnd) continue; // inside the previous set
+    lastEnd = end;
+    if (end > i) sets.push(sorted.slice(i, end + 1));
+  }
+  return sets;
+}
+
+/** Every violation of every record, in record order then VIOLATION_KINDS order (split sets last, by their first record). */
 export function checkRecords(records: ApprovalRecordInfo[], ctx: CheckContext): Violation[] {
   const holdingsByPerson = new Map<number, Holding[]>();
   for (const h of ctx.holdings) (holdingsByPerson.get(h.personId) ?? holdingsByPerson.set(h.personId, []).get(h.personId)!).push(h);
@@ -534,40 +581,50 @@ export function checkRecords(records: ApprovalRecordInfo[], ctx: CheckContext): 
     if (r.requesterId === r.approverId || r.requesterId === holderId) add('self_approval');
   }
 
-  // split transactions: per matter, band and requester (or vendor), the amounts within the matter's window
+  // split transactions: per matter, band and requester (or vendor), the sets of records within one window
   for (const basis of ['requester', 'vendor'] as const) {
     const groups = new Map<string, ApprovalRecordInfo[]>();
     for (const r of records) {
       const window = ctx.matters.get(r.matterId)!.splitWindowDays;
       const key = basis === 'requester' ? String(r.requesterId) : r.vendor;
       const band = facts.get(r.id)!.band;
-      if (window == null || key == null || !band) continue;
+      if (window == null || key == null || !band || band.upperBound == null) continue;
       const k = `${r.matterId}\u0000${band.id}\u0000${key}`;
       (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
     }
     for (const group of groups.values()) {
       const window = ctx.matters.get(group[0]!.matterId)!.splitWindowDays!;
-      for (const r of group) {
-        const since = addDays(r.approvedOn, -window);
-        const inWindow = group.filter((o) => o.approvedOn >= since && o.approvedOn <= r.approvedOn);
-        if (inWindow.length < 2) continue;
-        const windowSum = cents(inWindow.reduce((s, o) => s + (o.amount ?? 0), 0));
-        const f = facts.get(r.id)!;
-        const limit = authorityLimit(f.bands, f.held);
-        const value = r.amount ?? 0;
-        if (limit == null || limit === Infinity || windowSum <= limit || value > limit) continue;
+      const upperBound = facts.get(group[0]!.id)!.band!.upperBound!;
+      for (const set of splitSets(group, window)) {
+        const windowSum = cents(set.reduce((s, o) => s + (o.amount ?? 0), 0));
+        if (windowSum <= upperBound) continue;
+        // the set is measured against the smallest reach among its approvers (an approver whose
+        // own record is beyond reach is a below-band case, reported as such, not a split)
+        let limiting: ApprovalRecordInfo | null = null;
+        let limit = Infinity;
+        for (const r of set) {
+          const f = facts.get(r.id)!;
+          const reach = authorityLimit(f.bands, f.held);
+          if (reach == null || (r.amount ?? 0) > reach) continue;
+          if (reach < limit) [limit, limiting] = [reach, r];
+        }
+        if (!limiting || windowSum <= limit) continue;
+        // a set spans records: delegations are named on each record's own violations, not here
         out.push({
-          recordId: r.id,
+          recordId: set[0]!.id,
           kind: 'split_transaction',
-          holderId: f.holderId,
-          delegatorId: f.delegatorId,
-          delegateId: f.delegateId,
-          delegationId: r.viaDelegationId,
+          holderId: facts.get(limiting.id)!.holderId,
+          delegatorId: null,
+          delegateId: null,
+          delegationId: null,
           linkId: null,
           basis,
           windowSum,
-          windowCount: inWindow.length,
+          windowCount: set.length,
           limit,
+          setRecordIds: set.map((r) => r.id),
+          windowFrom: set[0]!.approvedOn,
+          windowTo: set.at(-1)!.approvedOn,
         });
       }
     }
@@ -621,6 +678,11 @@ export interface ViolationReport {
   windowCount: number | null;
   windowDays: number | null;
   limit: number | null;
+  /** split transactions: the set's records (recordId is the first) and its first and last dates */
+  setRecordIds: number[] | null;
+  setReferences: string[] | null;
+  windowFrom: string | null;
+  windowTo: string | null;
 }
 
 /** A translator: i18next's t, or the server's translate bound to a locale. */
@@ -680,7 +742,16 @@ export function describeViolation(v: ViolationReport, t: Translate): string {
       break;
     case 'split_transaction':
       key += v.basis === 'vendor' ? 'Vendor' : 'Requester';
-      Object.assign(p, { vendor: v.vendor, days: v.windowDays, sum: amount(v.windowSum), count: v.windowCount, limit: amount(v.limit) });
+      Object.assign(p, {
+        vendor: v.vendor,
+        days: v.windowDays,
+        sum: amount(v.windowSum),
+        count: v.windowCount,
+        limit: amount(v.limit),
+        from: v.windowFrom ?? v.approvedOn,
+        to: v.windowTo ?? v.approvedOn,
+        refs: (v.setReferences ?? []).join(t('authority.violationText.listSeparator')),
+      });
       break;
   }
   const text = t(key, p);

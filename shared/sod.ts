@@ -70,8 +70,10 @@ export const mitigationInput = z.object({
     .min(1, { message: 'errors.sod.mitigatingControlRequired' })
     .max(2000),
   controlNodeId: id.nullable().default(null),
+  /** the first day the mitigation accepts the conflict (default: today); may lie in the past */
+  validFrom: isoDate.optional(),
   expiresOn: isoDate,
-});
+}).refine((m) => m.validFrom == null || m.validFrom <= m.expiresOn, { message: 'errors.sod.periodOrder', path: ['expiresOn'] });
 export type MitigationInput = z.input<typeof mitigationInput>;
 
 export const sodCheckInput = z
@@ -434,20 +436,23 @@ export function controlConflicts(
 
 // ── mitigations ─────────────────────────────────────────────────
 export interface MitigationLike {
+  /** absent on records made before periods existed: in force from the start */
+  validFrom?: string;
   expiresOn: string;
   revokedAt: string | null;
 }
 
 /**
- * The mitigation in force on `asOf` (not revoked, expiry on or after that day — the latest-expiring
- * one), and otherwise the most recent one that lapsed. A lapsed mitigation accepts nothing: the
- * conflict is open again.
+ * The mitigation in force on `asOf` (not revoked, its period from `validFrom` to `expiresOn`
+ * containing that day — the latest-expiring one), and otherwise the most recent one that lapsed
+ * before it. A lapsed mitigation accepts nothing: the conflict is open again. One that starts later
+ * is neither: on that day the conflict simply was not mitigated yet.
  */
 export function mitigationState<M extends MitigationLike>(records: readonly M[], asOf: string): { active: M | null; lapsed: M | null } {
   let active: M | null = null;
   let lapsed: M | null = null;
   for (const m of records) {
-    if (m.revokedAt != null) continue;
+    if (m.revokedAt != null || (m.validFrom != null && m.validFrom > asOf)) continue;
     if (m.expiresOn >= asOf) {
       if (!active || m.expiresOn > active.expiresOn) active = m;
     } else if (!lapsed || m.expiresOn > lapsed.expiresOn) lapsed = m;
@@ -475,6 +480,7 @@ export interface MitigationInfo {
   id: number;
   mitigatingControl: string;
   controlNodeId: number | null;
+  validFrom: string;
   expiresOn: string;
   createdBy: string;
   createdAt: string;

@@ -159,8 +159,8 @@ export async function generateAuthorityData(database: Database) {
 /**
  * The same question in plain SQL, written independently of server/authority/check.ts: one
  * statement per family of violations, each straight from the tables — the delegation chain by a
- * recursive CTE, the record-level kinds and the band test by joins, split transactions by a
- * self-join of each record with the earlier records of its partition inside the matter's window.
+ * recursive CTE, the record-level kinds and the band test by joins, split sets by a self-join of
+ * each approval day with the records of its partition up to the matter's window later.
  * Returns the count per kind, which the benchmark compares with the check's.
  */
 const CHAIN = sql`
@@ -225,8 +225,9 @@ const plainStatements = [
     ) x cross join lateral (values ('delegation_expired', x.expired), ('delegation_revoked', x.revoked), ('delegation_over_cap', x.over_cap),
                                    ('delegation_too_deep', x.too_deep), ('delegation_cycle', x.cycle)) k(kind, hit)
     where k.hit group by k.kind`,
-  // split transactions: the records of the same requester (or vendor), matter and band within the
-  // window, summed; over the band and over the most the authority holder could approve that day
+  // split sets: per requester (or vendor), matter and band, from each approval day the records up to
+  // the window's length later; a set inside the previous day's set is not a set of its own. Over the
+  // band, and over the least that one of the set's authority holders could approve that day.
   sql<{ kind: string; n: number }>`
     with recursive ${CHAIN},
     rec as (
@@ -237,29 +238,37 @@ const plainStatements = [
       join authority_rule ru on ${BAND} and ru.upper_bound is not null
       left join top t on t.start_id = r.via_delegation_id
     ),
-    sums as (
-      select 'requester' as basis, a.id, sum(b.amt) as total, count(*) as n from rec a
-      join rec b on b.matter_id = a.matter_id and b.rule_id = a.rule_id and b.requester_id = a.requester_id
-        and b.approved_on between a.approved_on - a.days and a.approved_on
-      group by a.id
+    g as (
+      select 'requester' as basis, id, matter_id, rule_id, requester_id::text as grp, approved_on, amt, days, upper_bound, holder_id from rec
       union all
-      select 'vendor', a.id, sum(b.amt), count(*) from rec a
-      join rec b on b.matter_id = a.matter_id and b.rule_id = a.rule_id and b.vendor = a.vendor
-        and b.approved_on between a.approved_on - a.days and a.approved_on
-      group by a.id
+      select 'vendor', id, matter_id, rule_id, vendor, approved_on, amt, days, upper_bound, holder_id from rec where vendor is not null
     ),
-    reach as (
-      select s.total, a.amt, max(coalesce(ru.upper_bound, 'Infinity'::numeric)) as lim
-      from sums s join rec a on a.id = s.id
-      join assignment asg on asg.person_id = a.holder_id and asg.valid_from <= a.approved_on and (asg.valid_to is null or asg.valid_to >= a.approved_on)
-      join position p on p.id = asg.position_id
-      join authority_rule ru on ru.matter_id = a.matter_id and ru.valid_from <= a.approved_on and (ru.valid_to is null or ru.valid_to >= a.approved_on)
-      left join position rp on rp.id = ru.approver_position_id
-      where s.n > 1 and s.total > a.upper_bound
-        and (asg.position_id = ru.approver_position_id or p.level_rank > rp.level_rank or p.level_rank >= ru.min_level_rank)
-      group by s.basis, s.id, s.total, a.amt
+    starts as (
+      select d.*, lag(d.day) over (partition by d.basis, d.matter_id, d.rule_id, d.grp order by d.day) as prev_day
+      from (select distinct basis, matter_id, rule_id, grp, approved_on as day, days, upper_bound from g) d
+    ),
+    sets as (
+      select s.basis, s.matter_id, s.rule_id, s.grp, s.day, s.days, s.prev_day, s.upper_bound, max(b.approved_on) as last_day, count(*) as n, sum(b.amt) as total
+      from starts s join g b on b.basis = s.basis and b.matter_id = s.matter_id and b.rule_id = s.rule_id and b.grp = s.grp
+        and b.approved_on between s.day and s.day + s.days
+      group by s.basis, s.matter_id, s.rule_id, s.grp, s.day, s.days, s.prev_day, s.upper_bound
+    ),
+    runs as (select * from sets where n > 1 and total > upper_bound and (prev_day is null or prev_day + days < last_day)),
+    member as (
+      select m.basis, m.matter_id, m.rule_id, m.grp, m.day, m.total, b.amt,
+             (select max(coalesce(ru.upper_bound, 'Infinity'::numeric))
+              from assignment asg join position p on p.id = asg.position_id
+              join authority_rule ru on ru.matter_id = b.matter_id and ru.valid_from <= b.approved_on and (ru.valid_to is null or ru.valid_to >= b.approved_on)
+              left join position rp on rp.id = ru.approver_position_id
+              where asg.person_id = b.holder_id and asg.valid_from <= b.approved_on and (asg.valid_to is null or asg.valid_to >= b.approved_on)
+                and (asg.position_id = ru.approver_position_id or p.level_rank > rp.level_rank or p.level_rank >= ru.min_level_rank)) as reach
+      from runs m join g b on b.basis = m.basis and b.matter_id = m.matter_id and b.rule_id = m.rule_id and b.grp = m.grp
+        and b.approved_on between m.day and m.day + m.days
     )
-    select 'split_transaction' as kind, count(*)::int as n from reach where lim < 'Infinity'::numeric and total > lim and amt <= lim`,
+    select 'split_transaction' as kind, count(*)::int as n from (
+      select total, min(reach) filter (where reach is not null and amt <= reach) as lim
+      from member group by basis, matter_id, rule_id, grp, day, total
+    ) x where lim < 'Infinity'::numeric and total > lim`,
 ];
 
 /** The plain statements in one transaction under the check's own session settings (work_mem, jit). */

@@ -16,9 +16,10 @@ export type ViolationRow = ViolationReport;
  *   below_band an anti-join on the authority holder's assignments in force that day (primary,
  *              acting, concurrent) that satisfy the band
  *   deleg      per delegated record, the first link that was not in force, revoked, or over cap
- *   split_win  running sums per matter × band × requester and matter × band × vendor over the
- *              matter's window: window functions (see splitWindows); only sums above the band
- *              go on to the approver's reach
+ *   split_win  per matter × band × requester and matter × band × vendor, the set of records from
+ *              each day to the end of the matter's window: window functions (see splitWindows);
+ *   split_set  each run once (a window inside the previous one is part of it), only sums above
+ *              the band going on to the approvers' reach (split_member, split)
  *   v          one row per violation
  * then counts per kind and one page of rows with everything a report names.
  */
@@ -51,34 +52,43 @@ const kindOrder = sql.raw(`array[${VIOLATION_KINDS.map((k) => `'${k}'`).join(', 
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 
 /**
- * Window sums per (matter, band, requester) and (matter, band, vendor) over each matter's own
- * window. A frame offset must be a constant, so dates are scaled per matter: with M the least
- * common multiple of the window lengths in use, key = day number × M / N, and "within N days"
- * is "key within M" for every matter at once — one window query per basis.
+ * Split sets per (matter, band, requester) and (matter, band, vendor): from each approval date, the
+ * records up to the matter's window later, as in `splitSets` (shared/authority.ts). A frame offset
+ * must be a constant, so dates are scaled per matter: with M the least common multiple of the window
+ * lengths in use, key = day number × M / N, and "within N days" is "key within M" for every matter
+ * at once — one window query per basis. Per row: its position `rn`, the first position of its day
+ * `first_rn` (rank), the last position of the window from its day `last_rn`, and the window's sum and
+ * count (a RANGE frame starts at the day's first record).
  */
 async function splitWindows(db: Executor, matterId: number | undefined): Promise<RawBuilder<unknown>> {
   let q = db.selectFrom('authority_matter').select('split_window_days as days').distinct().where('split_window_days', 'is not', null);
   if (matterId) q = q.where('id', '=', matterId);
   const lengths = (await q.execute()).map((r) => Number(r.days)).filter((d) => Number.isInteger(d) && d > 0);
   if (!lengths.length) {
-    return sql`select null::text as basis, id, matter_id, holder_id, requester_id, approver_id, approved_on, amt, upper_bound, null::bigint as wcents, null::bigint as wcount from r0 where false`;
+    return sql`select null::text as basis, matter_id, rule_id, null::text as grp, id, holder_id, approved_on, amt, upper_bound,
+      0::bigint as rn, 0::bigint as first_rn, 0::bigint as last_rn, null::bigint as wcents, null::bigint as wcount from r0 where false`;
   }
   const lcm = lengths.reduce((m, n) => (m / gcd(m, n)) * n, 1);
   const scaled = lcm <= 1e12 ? [{ lcm, only: null as number | null }] : lengths.map((n) => ({ lcm: n, only: n }));
   return sql.join(
     scaled.flatMap(({ lcm: m, only }) => {
-      const frame = sql.raw(`range between ${m} preceding and current row`);
+      const following = sql.raw(`range between current row and ${m} following`);
+      const upTo = sql.raw(`range between unbounded preceding and ${m} following`);
       const key = sql`r0.day_no::bigint * (${sql.lit(m)}::bigint / r0.window_days)`;
       const which = only == null ? sql`r0.window_days is not null` : sql`r0.window_days = ${sql.lit(only)}`;
-      // sums in integer cents: exact, and far cheaper than numeric in a moving frame
-      const cols = sql`id, matter_id, holder_id, requester_id, approver_id, approved_on, amt, upper_bound, sum(cents) over w as wcents, count(*) over w as wcount`;
+      const select = (basis: string, grp: RawBuilder<unknown>, part: RawBuilder<unknown>) => sql`
+        select ${sql.lit(basis)}::text as basis, matter_id, rule_id, ${grp} as grp, id, holder_id, approved_on, amt, upper_bound,
+               row_number() over (partition by ${part} order by ${key}, id) as rn,
+               rank() over (partition by ${part} order by ${key}) as first_rn,
+               count(*) over (partition by ${part} order by ${key} ${upTo}) as last_rn,
+               sum(cents) over (partition by ${part} order by ${key} ${following}) as wcents,
+               count(*) over (partition by ${part} order by ${key} ${following}) as wcount
+        from r0`;
       return [
-        sql`select 'requester'::text as basis, ${cols} from r0
-            where r0.upper_bound is not null and ${which}
-            window w as (partition by matter_id, rule_id, requester_id order by ${key} ${frame})`,
-        sql`select 'vendor'::text as basis, ${cols} from r0
-            where r0.upper_bound is not null and r0.vendor is not null and ${which}
-            window w as (partition by matter_id, rule_id, hashtext(vendor), vendor collate "C" order by ${key} ${frame})`,
+        sql`${select('requester', sql`requester_id::text`, sql`matter_id, rule_id, requester_id`)}
+            where r0.upper_bound is not null and ${which}`,
+        sql`${select('vendor', sql`vendor`, sql`matter_id, rule_id, hashtext(vendor), vendor collate "C"`)}
+            where r0.upper_bound is not null and r0.vendor is not null and ${which}`,
       ];
     }),
     sql` union all `,
@@ -128,7 +138,8 @@ export async function checkQuery(db: Executor, filter: CheckFilter) {
   if (filter.from) conditions.push(sql`v.approved_on >= ${filter.from}::date`);
   if (filter.to) conditions.push(sql`v.approved_on <= ${filter.to}::date`);
   if (filter.personId) conditions.push(sql`${filter.personId}::int in (v.requester_id, v.approver_id, v.holder_id)`);
-  if (filter.recordIds) conditions.push(sql`v.record_id = any(${filter.recordIds}::int[])`);
+  // a split set belongs to every record in it
+  if (filter.recordIds) conditions.push(sql`(v.record_id = any(${filter.recordIds}::int[]) or v.set_ids && ${filter.recordIds}::int[])`);
   const fWhere = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const kindWhere = filter.kinds?.length ? sql`where f.kind = any(${filter.kinds}::text[])` : sql``;
   const windows = await splitWindows(db, filter.matterId);
@@ -196,42 +207,64 @@ export async function checkQuery(db: Executor, filter: CheckFilter) {
       where r.via_delegation_id is not null ${filter.matterId ? sql`and r.matter_id = ${filter.matterId}` : sql``}
       group by r.id, r.approved_on, r.requester_id, r.approver_id, cf.root_id
     ),
-    split_win as (${windows}),
-    -- only sums above the record's band (the top band has no upper bound) can pass the approver's reach
-    split_cand as materialized (
-      select w.id, w.matter_id, w.holder_id, w.requester_id, w.approver_id, w.approved_on, w.amt, w.basis, w.wcents / 100.0 as wsum, w.wcount
-      from split_win w
-      where w.wcount > 1 and w.wcents > w.upper_bound * 100
+    split_win as materialized (${windows}),
+    -- one row per set: a day's first record whose window reaches further than the previous day's
+    -- (a window inside the previous one is part of that set), with two records or more, summing
+    -- above the band (the top band has no upper bound, so it never splits)
+    split_set as materialized (
+      select * from (
+        select w.*, lag(w.last_rn) over (partition by w.basis, w.matter_id, w.rule_id, w.grp order by w.rn) as prev_last
+        from split_win w
+      ) w
+      where w.rn = w.first_rn and (w.prev_last is null or w.last_rn > w.prev_last)
+        and w.wcount > 1 and w.wcents > w.upper_bound * 100
     ),
-    -- the approver's reach: the highest band in force that day that the holder's positions satisfy
+    -- every record of those sets, with its approver's reach that day: the highest band in force
+    -- that the holder's positions satisfy
+    split_member as (
+      select s.basis, s.matter_id, s.rule_id, s.grp, s.rn as set_rn, m.id, m.rn, m.approved_on, m.holder_id, m.amt,
+             (select max(coalesce(ru.upper_bound, 'Infinity'::numeric))
+              from assignment a join position p on p.id = a.position_id
+              join rules_x ru on ru.matter_id = m.matter_id and ru.valid_from <= m.approved_on and (ru.valid_to is null or ru.valid_to >= m.approved_on)
+              where a.person_id = m.holder_id and a.valid_from <= m.approved_on and (a.valid_to is null or a.valid_to >= m.approved_on)
+                and (a.position_id = ru.approver_position_id or p.level_rank >= ru.need_rank)) as reach
+      from split_set s
+      join split_win m on m.basis = s.basis and m.matter_id = s.matter_id and m.rule_id = s.rule_id and m.grp = s.grp
+        and m.rn between s.first_rn and s.last_rn
+    ),
+    -- a set is measured against the smallest reach among its approvers (one whose own record is
+    -- beyond reach is a below-band case, not a split)
     split as (
-      select c.id, c.approved_on, c.requester_id, c.approver_id, c.holder_id, c.basis, c.wsum, c.wcount, c.amt, max(coalesce(ru.upper_bound, 'Infinity'::numeric)) as lim
-      from split_cand c
-      join assignment a on a.person_id = c.holder_id and a.valid_from <= c.approved_on and (a.valid_to is null or a.valid_to >= c.approved_on)
-      join position p on p.id = a.position_id
-      join rules_x ru on ru.matter_id = c.matter_id and ru.valid_from <= c.approved_on and (ru.valid_to is null or ru.valid_to >= c.approved_on)
-      where a.position_id = ru.approver_position_id or p.level_rank >= ru.need_rank
-      group by c.id, c.approved_on, c.requester_id, c.approver_id, c.holder_id, c.basis, c.wsum, c.wcount, c.amt
+      select (array_agg(m.id order by m.rn))[1] as id,
+             min(m.approved_on) as approved_on, max(m.approved_on) as window_to,
+             array_agg(m.id order by m.rn) as set_ids,
+             (array_agg(m.holder_id order by m.reach, m.rn) filter (where m.reach is not null and m.amt <= m.reach))[1] as holder_id,
+             min(m.reach) filter (where m.reach is not null and m.amt <= m.reach) as lim,
+             m.basis, sum(m.amt) as wsum, count(*) as wcount
+      from split_member m
+      group by m.basis, m.matter_id, m.rule_id, m.grp, m.set_rn
     ),
     v as (
       select r.id as record_id, r.approved_on, r.requester_id, r.approver_id, r.holder_id, k.kind,
              case when k.kind = 'delegation_too_deep' then r.too_deep_id end as link_id,
-             null::text as basis, null::numeric as wsum, null::bigint as wcount, null::numeric as lim
+             null::text as basis, null::numeric as wsum, null::bigint as wcount, null::numeric as lim,
+             null::int[] as set_ids, null::date as window_to
       from r0 r join (values ${sql.join(SIMPLE_KINDS.map((kind, i) => sql`(${sql.lit(1 << i)}, ${sql.lit(kind)})`))}) as k(bit, kind) on r.flags & k.bit <> 0
       where r.flags <> 0
       union all
       -- the named position, a more senior one, or the minimum rank, held on the record date
-      select r.id, r.approved_on, r.requester_id, r.approver_id, r.holder_id, 'below_band', null, null, null, null, null
+      select r.id, r.approved_on, r.requester_id, r.approver_id, r.holder_id, 'below_band', null, null, null, null, null, null, null
       from r0 r
       where r.rule_id is not null and not exists (${holds(sql`r`)})
       union all
-      select r.id, r.approved_on, r.requester_id, r.approver_id, r.holder_id, k.kind, k.link_id, null, null, null, null
+      select r.id, r.approved_on, r.requester_id, r.approver_id, r.holder_id, k.kind, k.link_id, null, null, null, null, null, null
       from deleg r cross join lateral (values ('delegation_expired', r.expired_id), ('delegation_revoked', r.revoked_id), ('delegation_over_cap', r.over_cap_id)) as k(kind, link_id)
       where k.link_id is not null
       union all
-      select s.id, s.approved_on, s.requester_id, s.approver_id, s.holder_id, 'split_transaction', null, s.basis, s.wsum, s.wcount, s.lim
-      from split s
-      where s.lim < 'Infinity'::numeric and s.wsum > s.lim and s.amt <= s.lim
+      select s.id, s.approved_on, r.requester_id, r.approver_id, s.holder_id, 'split_transaction', null, s.basis, s.wsum, s.wcount, s.lim,
+             s.set_ids, s.window_to
+      from split s join r0 r on r.id = s.id
+      where s.lim < 'Infinity'::numeric and s.wsum > s.lim
     ),
     f as (select * from v ${fWhere})
     select
@@ -242,11 +275,12 @@ export async function checkQuery(db: Executor, filter: CheckFilter) {
           r.matter_id as "matterId", m.code as "matterCode", m.name as "matterName", m.unit,
           r.approved_on as "approvedOn", r.executed_on as "executedOn", r.amount, r.vendor, r.minutes_ref as "minutesRef",
           r.requester_id as "requesterId", rq.name as "requesterName", r.approver_id as "approverId", ap.name as "approverName",
-          r.via_delegation_id as "delegationId",
-          case when r.via_delegation_id is not null then f.holder_id end as "delegatorId",
-          case when r.via_delegation_id is not null then dr.name end as "delegatorName",
-          case when r.via_delegation_id is not null then r.approver_id end as "delegateId",
-          case when r.via_delegation_id is not null then ap.name end as "delegateName",
+          -- a split set spans records: delegations are named on each record's own violations
+          d.id as "delegationId",
+          case when d.id is not null then f.holder_id end as "delegatorId",
+          case when d.id is not null then dr.name end as "delegatorName",
+          case when d.id is not null then r.approver_id end as "delegateId",
+          case when d.id is not null then ap.name end as "delegateName",
           f.link_id as "linkId", ld.valid_from as "linkValidFrom", ld.valid_to as "linkValidTo",
           (ld.revoked_at at time zone 'UTC')::date as "linkRevokedOn", ld.cap as "linkCap", ld.max_depth as "linkMaxDepth",
           (select min(l.level) from link l where l.start_id = r.via_delegation_id and l.id = f.link_id) as "linkLevel",
@@ -256,11 +290,16 @@ export async function checkQuery(db: Executor, filter: CheckFilter) {
           b.mode, b.deciding_body as "decidingBody",
           f.basis, f.wsum as "windowSum", f.wcount as "windowCount",
           case when f.kind = 'split_transaction' then m.split_window_days end as "windowDays",
-          f.lim as "limit"
+          f.lim as "limit",
+          f.set_ids as "setRecordIds",
+          (select array_agg(x.reference_no order by array_position(f.set_ids, x.id)) from approval_record x where x.id = any(f.set_ids)) as "setReferences",
+          case when f.kind = 'split_transaction' then r.approved_on end as "windowFrom",
+          f.window_to as "windowTo"
         from (select * from f ${kindWhere}
               order by approved_on desc, record_id desc, array_position(${kindOrder}, kind), basis
               limit ${filter.limit} offset ${filter.offset}) f
         cross join lateral (select * from approval_record x where x.id = f.record_id) r
+        cross join lateral (select case when f.kind <> 'split_transaction' then r.via_delegation_id end as id) d
         join authority_matter m on m.id = r.matter_id
         join person rq on rq.id = r.requester_id
         join person ap on ap.id = r.approver_id

@@ -45,7 +45,10 @@ async function loadLookups(db: Executor): Promise<Lookups> {
   };
 }
 
-export async function importApprovals(ctx: UploadContext & { dryRun: boolean }): Promise<ImportResult> {
+/** Who imports: a signed-in user, or the command line (no user id). */
+export type ImportActor = Pick<SessionUser, 'username'> & { id: number | null };
+
+export async function importApprovals(ctx: Omit<UploadContext, 'user'> & { user: ImportActor; dryRun: boolean }): Promise<ImportResult> {
   const { db, locale, upload } = ctx;
   const t = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
   const fieldName = (f: ImportField) => t(`authority.importFields.${f}`);
@@ -199,7 +202,7 @@ export async function importApprovals(ctx: UploadContext & { dryRun: boolean }):
 }
 
 /** Every row in one transaction, in multi-row inserts; the import batch and one trail row with them. */
-async function commitRows(db: Db, user: SessionUser, upload: Upload, rows: Row[], onProgress: (written: number) => void) {
+async function commitRows(db: Db, user: ImportActor, upload: Upload, rows: Row[], onProgress: (written: number) => void) {
   return db.transaction().execute(async (trx) => {
     const trail = new Trail(trx, { userId: user.id, username: user.username });
     const batch = await trx

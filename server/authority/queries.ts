@@ -22,6 +22,11 @@ export function listMatters(db: Executor) {
     .execute();
 }
 
+export async function matterIdByCode(db: Executor, code: string): Promise<number | undefined> {
+  const row = await db.selectFrom('authority_matter').select('id').where(sql`lower(code)`, '=', code.toLowerCase()).executeTakeFirst();
+  return row?.id;
+}
+
 export function getMatter(db: Executor, id: number) {
   return db.selectFrom('authority_matter').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -236,6 +241,11 @@ export async function listApprovals(db: Executor, f: ApprovalFilter) {
   const rows = await q.execute();
   const page = rows.slice(0, f.limit);
   return { rows: page, nextBeforeId: rows.length > f.limit ? page[page.length - 1]!.id : null };
+}
+
+export async function approvalIdsOfBatch(db: Executor, batchId: number): Promise<number[]> {
+  const rows = await db.selectFrom('approval_record').select('id').where('import_batch_id', '=', batchId).orderBy('id').execute();
+  return rows.map((r) => r.id);
 }
 
 export function listImports(db: Executor) {

@@ -6,15 +6,10 @@ import {
   amount,
   approvalInput,
   delegationInput,
-  describeViolation,
   matrixInput,
   matterInput,
   VIOLATION_KINDS,
 } from '../../shared/authority.ts';
-import type { Locale } from '../../shared/auth.ts';
-import { translate } from '../i18n.ts';
-import type { Executor } from '../db/connect.ts';
-import { checkApprovals, type CheckFilter } from './check.ts';
 import * as q from './queries.ts';
 import * as svc from './service.ts';
 
@@ -34,13 +29,6 @@ export const checkFilter = z.object({
   offset: z.number().int().min(0).max(INT4_MAX).default(0),
   limit: z.number().int().min(1).max(500).default(100),
 });
-
-/** The check's rows with each violation in words, in the caller's language. */
-async function checkWithMessages(db: Executor, locale: Locale, filter: CheckFilter) {
-  const result = await checkApprovals(db, filter);
-  const t = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
-  return { ...result, rows: result.rows.map((r) => ({ ...r, message: describeViolation(r, t) })) };
-}
 
 export const authorityRouter = router({
   matters: router({
@@ -95,7 +83,7 @@ export const authorityRouter = router({
     /** Enter one record; the answer carries the violations it has right away. */
     create: approvalsWrite.input(approvalInput).mutation(async ({ ctx, input }) => {
       const record = await svc.createApproval(ctx.db, ctx.trail, input);
-      const check = await checkWithMessages(ctx.db, ctx.locale, { matterId: record.matterId, recordIds: [record.id], offset: 0, limit: 100 });
+      const check = await svc.checkWithMessages(ctx.db, ctx.locale, { matterId: record.matterId, recordIds: [record.id], offset: 0, limit: 100 });
       return { record, violations: check.rows };
     }),
     delete: approvalsWrite.input(byId).mutation(({ ctx, input }) => svc.deleteApproval(ctx.db, ctx.trail, input.id)),
@@ -104,5 +92,5 @@ export const authorityRouter = router({
   }),
 
   /** Every violation of the approval records against the rules, assignments and delegations of their dates. */
-  check: read.input(checkFilter.default({ offset: 0, limit: 100 })).query(({ ctx, input }) => checkWithMessages(ctx.db, ctx.locale, input)),
+  check: read.input(checkFilter.default({ offset: 0, limit: 100 })).query(({ ctx, input }) => svc.checkWithMessages(ctx.db, ctx.locale, input)),
 });

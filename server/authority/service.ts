@@ -9,6 +9,7 @@ import {
   authorityLimit,
   bandProblemMessage,
   delegationChain,
+  describeViolation,
   findDelegationCycle,
   formatBand,
   validateBands,
@@ -20,6 +21,7 @@ import {
 } from '../../shared/authority.ts';
 import { camelRow } from '../db/camel.ts';
 import * as q from './queries.ts';
+import { checkApprovals, type CheckFilter } from './check.ts';
 
 /**
  * Approval-authority changes. Each runs inside the caller's transaction (writeProcedure) and
@@ -405,4 +407,11 @@ export async function deleteImport(trx: Executor, trail: Trail, id: number) {
   await trx.deleteFrom('approval_import').where('id', '=', id).execute();
   await trail.record({ entity: 'approval_import', entityId: id, action: 'delete', before, after: { removedRecords: Number(removed.numDeletedRows) } });
   return { id, removedRecords: Number(removed.numDeletedRows) };
+}
+
+/** The check's rows with each violation in words, in the caller's language. */
+export async function checkWithMessages(db: Executor, locale: Locale, filter: CheckFilter) {
+  const result = await checkApprovals(db, filter);
+  const t = (key: string, params?: Record<string, unknown>) => translate(locale, key, params);
+  return { ...result, rows: result.rows.map((r) => ({ ...r, message: describeViolation(r, t) })) };
 }

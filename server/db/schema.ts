@@ -238,6 +238,8 @@ export interface SodMitigationTable {
   subject: Generated<string>;
   mitigating_control: string;
   control_node_id: number | null;
+  /** the period the mitigation accepts the conflict, both days included */
+  valid_from: string;
   expires_on: string;
   created_by: string;
   created_at: Timestamp;

@@ -121,7 +121,7 @@ export function sniff(head: Buffer): { kind: FileKind; encoding: Upload['encodin
 }
 
 /** Read the first bytes, then hand back a stream of the whole body with the size limit enforced. */
-async function openBody(raw: Readable, maxBytes: number) {
+export async function openBody(raw: Readable, maxBytes: number) {
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
   let headBytes = 0;

@@ -74,6 +74,7 @@ const mitigationInfo = (m: q.MitigationRow | null): MitigationInfo | null =>
     id: m.id,
     mitigatingControl: m.mitigatingControl,
     controlNodeId: m.controlNodeId,
+    validFrom: m.validFrom,
     expiresOn: m.expiresOn,
     createdBy: m.createdBy,
     createdAt: m.createdAt,

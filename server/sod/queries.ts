@@ -45,6 +45,7 @@ export function listRules(db: Executor) {
         .whereRef('m.rule_id', '=', 'r.id')
         .where('m.revoked_at', 'is', null)
         .where('m.expires_on', '>=', sql<string>`current_date`)
+        .where('m.valid_from', '<=', sql<string>`current_date`)
         .select(eb.fn.countAll<number>().as('n'))
         .as('liveMitigations'),
     )
@@ -181,6 +182,7 @@ const mitigationColumns = [
   'm.subject',
   'm.mitigating_control as mitigatingControl',
   'm.control_node_id as controlNodeId',
+  'm.valid_from as validFrom',
   'm.expires_on as expiresOn',
   'm.created_by as createdBy',
   'm.created_at as createdAt',

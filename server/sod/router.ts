@@ -3,6 +3,7 @@ import { router, procedure, writeProcedure } from '../trpc/trpc.ts';
 import { id, isoDate } from '../../shared/org.ts';
 import { dutyCategoryInput, dutyCategoryRename, mitigationInput, sodCheckInput, sodRuleInput } from '../../shared/sod.ts';
 import { localizedDefaultText } from '../../shared/sod-defaults.ts';
+import { SOD_CYCLES } from '../../shared/sod-cycle-defaults.ts';
 import * as q from './queries.ts';
 import * as svc from './service.ts';
 
@@ -39,6 +40,10 @@ export const sodRouter = router({
     delete: write.input(byId).mutation(({ ctx, input }) => svc.deleteRule(ctx.db, ctx.trail, input.id)),
     /** Add the default rule set (idempotent); rationale and basis in the caller's language. */
     adoptDefaults: write.mutation(({ ctx }) => svc.adoptDefaults(ctx.db, ctx.trail, ctx.locale)),
+    /** Add one business cycle's rules of the application guidelines (idempotent). */
+    adoptCycle: write
+      .input(z.object({ cycle: z.enum(SOD_CYCLES) }))
+      .mutation(({ ctx, input }) => svc.adoptCycle(ctx.db, ctx.trail, ctx.locale, input.cycle)),
   }),
 
   /** Design, people and control conflicts with their mitigation status, filtered. */

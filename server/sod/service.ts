@@ -14,7 +14,8 @@ import {
   type mitigationInput,
   type sodRuleInput,
 } from '../../shared/sod.ts';
-import { DEFAULT_EXTRA_DUTIES, DEFAULT_SOD_RULES } from '../../shared/sod-defaults.ts';
+import { DEFAULT_EXTRA_DUTIES, DEFAULT_SOD_RULES, type DefaultDuty, type DefaultSodRule } from '../../shared/sod-defaults.ts';
+import { cycleRuleSet, type SodCycle } from '../../shared/sod-cycle-defaults.ts';
 import { findConflict } from './check.ts';
 import * as q from './queries.ts';
 
@@ -187,19 +188,19 @@ export async function deleteRule(trx: Executor, trail: Trail, id: number) {
 }
 
 /**
- * Adopt the default rule set (shared/sod-defaults.ts): adds the duty categories it needs and every
- * rule whose code and pair are not taken yet. Running it again adds nothing.
+ * Adopt a rule set: adds the duty categories it needs and every rule whose code and pair are not
+ * taken yet. Running it again adds nothing.
  */
-export async function adoptDefaults(trx: Executor, trail: Trail, locale: Locale) {
+async function adoptRuleSet(trx: Executor, trail: Trail, locale: Locale, set: { duties: DefaultDuty[]; rules: DefaultSodRule[] }, after: Record<string, unknown>) {
   const addedDuties: string[] = [];
-  for (const d of DEFAULT_EXTRA_DUTIES) {
+  for (const d of set.duties) {
     if (await q.getDutyCategory(trx, d.code)) continue;
     await createDutyCategory(trx, trail, d);
     addedDuties.push(d.code);
   }
   const added: string[] = [];
   const skipped: string[] = [];
-  for (const d of DEFAULT_SOD_RULES) {
+  for (const d of set.rules) {
     const input: RuleInput = {
       code: d.code,
       kind: 'duty',
@@ -222,8 +223,18 @@ export async function adoptDefaults(trx: Executor, trail: Trail, locale: Locale)
     await createRule(trx, trail, input);
     added.push(d.code);
   }
-  await trail.record({ entity: 'sod_rule', entityId: null, action: 'adopt_defaults', after: { added, skipped, addedDuties } });
+  await trail.record({ entity: 'sod_rule', entityId: null, action: 'adopt_defaults', after: { ...after, added, skipped, addedDuties } });
   return { added, skipped, addedDuties };
+}
+
+/** Adopt the classic default rule set (shared/sod-defaults.ts). */
+export async function adoptDefaults(trx: Executor, trail: Trail, locale: Locale) {
+  return adoptRuleSet(trx, trail, locale, { duties: DEFAULT_EXTRA_DUTIES, rules: DEFAULT_SOD_RULES }, { set: 'classic' });
+}
+
+/** Adopt one business cycle's rules from the application guidelines (shared/sod-cycle-defaults.ts). */
+export async function adoptCycle(trx: Executor, trail: Trail, locale: Locale, cycle: SodCycle) {
+  return adoptRuleSet(trx, trail, locale, cycleRuleSet(cycle), { set: 'cycle', cycle });
 }
 
 // ── mitigations ─────────────────────────────────────────────────
@@ -236,12 +247,17 @@ function describe(c: SodConflict): string {
 }
 
 /**
- * Accept one current conflict until `expiresOn`, naming the mitigating control. `opts.recordedOn`
- * backdates the record (the demo shows mitigations made in the past); expiry is judged against it.
+ * Accept one conflict for a period (`validFrom`, default today, to `expiresOn`), naming the
+ * mitigating control. The period may lie in the past — history recorded afterwards, so that a check
+ * as of a past base date sees it; the trail marks such a record. `opts.recordedOn` stands in for
+ * today (the demo shows mitigations made in the past).
  */
 export async function createMitigation(trx: Executor, trail: Trail, input: MitigationInput, opts: { recordedOn?: string } = {}) {
   const today = opts.recordedOn ?? todayIso();
-  if (input.expiresOn < today) throw appError('BAD_REQUEST', 'errors.sod.expiryPast', { date: input.expiresOn, today });
+  const validFrom = input.validFrom ?? (input.expiresOn < today ? input.expiresOn : today);
+  if (validFrom > input.expiresOn) throw appError('BAD_REQUEST', 'errors.sod.periodOrder', { from: validFrom, to: input.expiresOn });
+  // the conflict must exist within the period: on its last day up to today, or its first day if it lies ahead
+  const lookupOn = validFrom > today ? validFrom : input.expiresOn < today ? input.expiresOn : today;
   const kind = conflictKindOfKey(input.conflictKey);
   if (!kind) throw appError('BAD_REQUEST', 'errors.sod.unknownConflict', { key: input.conflictKey });
   if (input.controlNodeId != null) {
@@ -249,11 +265,12 @@ export async function createMitigation(trx: Executor, trail: Trail, input: Mitig
     if (!node) throw appError('BAD_REQUEST', 'errors.sod.unknownControlNode', { id: input.controlNodeId });
     if (node.kind !== 'control') throw appError('BAD_REQUEST', 'errors.sod.notAControl', { title: node.title, kindKey: `nodeKinds.${node.kind}` });
   }
-  const conflict = await findConflict(trx, input.conflictKey, kind, today);
+  const conflict = await findConflict(trx, input.conflictKey, kind, lookupOn);
   if (!conflict) throw appError('BAD_REQUEST', 'errors.sod.unknownConflict', { key: input.conflictKey });
-  if (conflict.mitigation) {
-    throw appError('CONFLICT', 'errors.sod.alreadyMitigated', { date: conflict.mitigation.expiresOn, id: conflict.mitigation.id });
-  }
+  const overlapping = (await q.loadStandingMitigations(trx, { keyPrefix: input.conflictKey })).find(
+    (m) => m.conflictKey === input.conflictKey && m.validFrom <= input.expiresOn && m.expiresOn >= validFrom,
+  );
+  if (overlapping) throw appError('CONFLICT', 'errors.sod.alreadyMitigated', { date: overlapping.expiresOn, id: overlapping.id });
   const row = await trx
     .insertInto('sod_mitigation')
     .values({
@@ -263,13 +280,15 @@ export async function createMitigation(trx: Executor, trail: Trail, input: Mitig
       subject: describe(conflict),
       mitigating_control: input.mitigatingControl,
       control_node_id: input.controlNodeId,
+      valid_from: validFrom,
       expires_on: input.expiresOn,
       created_by: trail.actor.username,
       ...(opts.recordedOn ? { created_at: `${opts.recordedOn}T00:00:00Z` } : {}),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await trail.record({ entity: 'sod_mitigation', entityId: row.id, action: 'create', after: row });
+  const historical = input.expiresOn < today;
+  await trail.record({ entity: 'sod_mitigation', entityId: row.id, action: 'create', after: historical ? { ...row, historical: true } : row });
   return camelRow(row);
 }
 

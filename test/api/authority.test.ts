@@ -273,27 +273,31 @@ describeApi('approval authority', (env) => {
     expect(en.rows.map((r) => r.message)).toEqual(['Self-approval: the requester 孙经理 is also the approver or the delegator.']);
   });
 
-  it('finds split transactions with a window query: same requester or vendor within the window, over the approver reach', async () => {
+  it('finds split sets with a window query: every record of a run within the window, reported once, over the approvers\' reach', async () => {
     const w = await authorityWorld(env());
     const pay = (amount: number, approvedOn: string, extra: Partial<ApprovalInput> = {}) =>
       w.approve({ matterId: w.matters.pay, approverId: w.people.accMgr, requesterId: w.people.clerk, amount, approvedOn, ...extra });
-    expect(await w.kindsOf(pay(20_000, '2026-03-01'))).toEqual([]);
+    const first = await pay(20_000, '2026-03-01');
+    expect(first.violations).toEqual([]);
     expect(await w.kindsOf(pay(20_000, '2026-03-10'))).toEqual([]);
     const third = await pay(15_000, '2026-03-31'); // 30 days after the first: still in the window
-    expect(third.violations.map((v) => v.message)).toEqual(['疑似拆分：李会计 在 30 天内的“资金支付”累计 55,000 元（3 笔），超过 孙经理 的权限上限 50,000 元。']);
-    expect(await w.kindsOf(pay(15_000, '2026-04-10'))).toEqual([]); // 03-01 has left the window: 50,000 is within reach
-    // a centre head reaches 1,000,000: the same pattern is no split for her
-    expect(await w.kindsOf(pay(40_000, '2026-04-11', { approverId: w.people.finHead }))).toEqual([]);
-    // different requesters, one vendor, same day
+    const message = '疑似拆分：李会计 在 2026-03-01 至 2026-03-31（30 天窗口）的“资金支付”累计 55,000 元（3 笔：R1、R2、R3），超过 孙经理 的权限上限 50,000 元。';
+    expect(third.violations.map((v) => v.message)).toEqual([message]);
+    // the first record of the run is part of the violation, not only the one that tipped it
+    const ofFirstDay = await w.auditor.authority.check({ from: '2026-03-01', to: '2026-03-01', kinds: ['split_transaction'] });
+    expect(ofFirstDay.rows.map((r) => [r.referenceNo, r.message])).toEqual([['R1', message]]);
+    expect(await w.kindsOf(pay(15_000, '2026-04-10'))).toEqual([]); // 03-31 + 04-10: 30,000 is within reach
+    // a centre head reaches 1,000,000: a run she approves alone is no split
+    for (const day of ['2026-07-01', '2026-07-02', '2026-07-03']) await pay(40_000, day, { approverId: w.people.finHead, requesterId: w.people.gm });
+    // different requesters, one vendor, same day: one set of two records
     await pay(30_000, '2026-05-05', { requesterId: w.people.cashier, vendor: 'ACME' });
     await pay(30_000, '2026-05-05', { requesterId: w.people.gm, vendor: 'ACME' });
     const check = await w.auditor.authority.check({ kinds: ['split_transaction'] });
-    expect(check.rows.map((r) => [r.basis, r.windowSum, r.windowCount, r.limit])).toEqual([
-      ['vendor', 60_000, 2, 50_000],
-      ['vendor', 60_000, 2, 50_000],
-      ['requester', 55_000, 3, 50_000],
+    expect(check.rows.map((r) => [r.basis, r.windowSum, r.windowCount, r.limit, r.setReferences, r.windowFrom, r.windowTo])).toEqual([
+      ['vendor', 60_000, 2, 50_000, ['R8', 'R9'], '2026-05-05', '2026-05-05'],
+      ['requester', 55_000, 3, 50_000, ['R1', 'R2', 'R3'], '2026-03-01', '2026-03-31'],
     ]);
-    expect(check.counts.split_transaction).toBe(3);
+    expect(check.counts.split_transaction).toBe(2);
   });
 
   it('filters and pages the check, counting every kind', async () => {
@@ -413,8 +417,8 @@ describeApi('approval authority', (env) => {
         delegations: new Map((await q.delegationInfos(db)).map((d) => [d.id, d])),
       },
     );
-    const key = (v: { recordId: number; kind: string; linkId: number | null; basis: string | null; windowSum: number | null; delegatorId: number | null }) =>
-      [v.recordId, v.kind, v.linkId ?? '', v.basis ?? '', v.windowSum ?? '', v.delegatorId ?? ''].join('|');
+    const key = (v: { recordId: number; kind: string; linkId: number | null; basis: string | null; windowSum: number | null; delegatorId: number | null; setRecordIds?: number[] | null }) =>
+      [v.recordId, v.kind, v.linkId ?? '', v.basis ?? '', v.windowSum ?? '', v.delegatorId ?? '', (v.setRecordIds ?? []).join(',')].join('|');
     expect(sqlRows.map(key).sort()).toEqual(pure.map(key).sort());
     expect(new Set(pure.map((v) => v.kind)).size).toBeGreaterThanOrEqual(11); // every kind but no_rule occurs
   });

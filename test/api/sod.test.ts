@@ -84,6 +84,32 @@ describeApi('segregation of duties', (env) => {
     expect(after.find((r) => r.code === 'SOD-02')?.rationale).toBe('本公司的理由');
   });
 
+  it('adopts a business cycle\'s rules (application guidelines) on their own, once, and finds 采购与验收 held by one person', async () => {
+    const { admin, wh, zhou } = await org();
+    const designer = env().caller('designer');
+    const purchasing = await designer.sod.rules.adoptCycle({ cycle: 'purchasing' });
+    expect(purchasing).toEqual({
+      added: ['PUR-01', 'PUR-02', 'PUR-03', 'PUR-04', 'PUR-05'],
+      skipped: [],
+      addedDuties: ['requisition', 'select_supplier', 'contract', 'purchase', 'receive'],
+    });
+    const rules = await designer.sod.rules.list();
+    expect(rules.map((r) => r.code).sort()).toEqual(purchasing.added); // the classic set is not adopted with it
+    expect(rules.find((r) => r.code === 'PUR-04')).toMatchObject({ dutyA: 'purchase', dutyB: 'receive', risk: 'critical', basis: expect.stringContaining('《企业内部控制应用指引第7号——采购业务》') });
+    // fixed assets reuse 验收 (receive): the duty is not added twice, its rules are
+    const assets = await designer.sod.rules.adoptCycle({ cycle: 'fixed_assets' });
+    expect(assets).toMatchObject({ added: ['FA-01', 'FA-02', 'FA-03'], addedDuties: ['asset_acquire', 'asset_custody', 'asset_dispose'] });
+    expect(await designer.sod.rules.adoptCycle({ cycle: 'purchasing' })).toEqual({ added: [], skipped: purchasing.added, addedDuties: [] });
+
+    const buyer = await admin.org.positions.create({ unitId: wh.id, code: 'BUY', name: '采购员', levelRank: 30, duties: ['purchase'] });
+    const inspector = await admin.org.positions.create({ unitId: wh.id, code: 'QC', name: '验收员', levelRank: 30, duties: ['receive'] });
+    await assign(zhou.id, buyer.id, 'primary', '2026-01-01');
+    await assign(zhou.id, inspector.id, 'concurrent', '2026-03-01', '2026-03-31');
+    const { conflicts } = await env().caller('auditor').sod.check({ kind: 'people', asOf: '2026-03-15' });
+    expect(conflicts.map((c) => [c.ruleCode, c.personName, c.from, c.to])).toEqual([['PUR-04', '周静', '2026-03-01', '2026-03-31']]);
+    await expect(env().caller('viewer').sod.rules.adoptCycle({ cycle: 'sales' })).rejects.toThrow();
+  });
+
   it('finds a design conflict in a position holding both sides of a rule', async () => {
     const { manager } = await org();
     await env().caller('admin').sod.rules.adoptDefaults();
@@ -178,6 +204,36 @@ describeApi('segregation of duties', (env) => {
     expect(missing).toMatchObject({ code: 'NOT_FOUND', message: '人员不存在（编号 9999），可能已被删除。' });
   });
 
+  it('records a mitigation for a period that has already ended, and a check as of any date uses the period in force then', async () => {
+    const { admin, cashier, ledger, zhou } = await org();
+    await admin.sod.rules.adoptDefaults();
+    const day = (n: number) => addDays(todayIso(), n);
+    await assign(zhou.id, cashier.id, 'primary', '2022-04-01');
+    await assign(zhou.id, ledger.id, 'acting', day(-280), day(-180)); // over now: today there is no conflict
+    const auditor = env().caller('auditor');
+    const designer = env().caller('designer');
+    const [target] = (await auditor.sod.check({ kind: 'people', asOf: day(-250) })).conflicts;
+    expect(target).toMatchObject({ status: 'open', from: day(-280), to: day(-180) });
+    // "in force from March to 15 May", entered afterwards
+    const m = await designer.sod.mitigations.create({ conflictKey: target!.key, mitigatingControl: '经理逐日复核', validFrom: day(-260), expiresOn: day(-200) });
+    expect(m).toMatchObject({ validFrom: day(-260), expiresOn: day(-200) });
+    const statusOn = async (n: number) => {
+      const c = (await auditor.sod.check({ kind: 'people', asOf: day(n) })).conflicts.find((x) => x.key === target!.key);
+      return [c?.status, c?.mitigation?.id ?? null, c?.lapsedMitigation?.id ?? null];
+    };
+    expect(await statusOn(-270)).toEqual(['open', null, null]); // before the period: not mitigated yet, nothing lapsed
+    expect(await statusOn(-260)).toEqual(['mitigated', m.id, null]); // both ends count
+    expect(await statusOn(-200)).toEqual(['mitigated', m.id, null]);
+    expect(await statusOn(-199)).toEqual(['open', null, m.id]); // lapsed: open again, and says why
+    const trail = await env().db.selectFrom('audit_trail').select('after').where('entity', '=', 'sod_mitigation').where('action', '=', 'create').execute();
+    expect(trail.map((t) => (t.after as { historical?: boolean }).historical)).toEqual([true]);
+    // an overlapping period for the same conflict is refused; a later, separate one is fine
+    const overlap = await failure(designer.sod.mitigations.create({ conflictKey: target!.key, mitigatingControl: 'x', validFrom: day(-210), expiresOn: day(-190) }));
+    expect(overlap.code).toBe('CONFLICT');
+    await designer.sod.mitigations.create({ conflictKey: target!.key, mitigatingControl: '补充复核', validFrom: day(-199), expiresOn: day(-180) });
+    expect(await statusOn(-185)).toEqual(['mitigated', expect.any(Number), null]);
+  });
+
   it('accepts a conflict with a mitigating control until it expires, then it is open again', async () => {
     const { admin, cashier, ledger, zhou } = await org();
     await admin.sod.rules.adoptDefaults();
@@ -203,7 +259,7 @@ describeApi('segregation of duties', (env) => {
 
     // a second mitigation while one is in force is refused
     const twice = await failure(designer.sod.mitigations.create({ conflictKey: target!.key, mitigatingControl: 'x', expiresOn }));
-    expect(twice).toMatchObject({ code: 'CONFLICT', message: `该冲突已有有效的缓解措施（#${m.id}，至 ${expiresOn}）；如需更换，请先撤销它。` });
+    expect(twice).toMatchObject({ code: 'CONFLICT', message: `该冲突在重叠的期间内已有缓解措施（#${m.id}，至 ${expiresOn}）；如需更换，请先撤销它。` });
 
     // revoked: open again today, and the history keeps it
     await designer.sod.mitigations.revoke({ id: m.id, reason: '代理结束' });
@@ -218,7 +274,7 @@ describeApi('segregation of duties', (env) => {
     await admin.sod.rules.adoptDefaults();
     const [design] = (await admin.sod.check({ kind: 'design' })).conflicts;
     const m = await admin.sod.mitigations.create({ conflictKey: design!.key, mitigatingControl: '内审季度检查', expiresOn: addDays(todayIso(), 90) });
-    await env().db.updateTable('sod_mitigation').set({ expires_on: addDays(todayIso(), -1) }).where('id', '=', m.id).execute();
+    await env().db.updateTable('sod_mitigation').set({ valid_from: addDays(todayIso(), -30), expires_on: addDays(todayIso(), -1) }).where('id', '=', m.id).execute();
     expect((await admin.sod.check({ kind: 'design' })).conflicts[0]).toMatchObject({ status: 'open', lapsedMitigation: { id: m.id } });
     // a fresh mitigation for the reopened conflict is allowed
     const m2 = await admin.sod.mitigations.create({ conflictKey: design!.key, mitigatingControl: '内审季度检查', expiresOn: todayIso() });
@@ -260,8 +316,10 @@ describeApi('segregation of duties', (env) => {
     expect(Object.keys(badRisk.fieldErrors ?? {}).sort()).toEqual(['rationale', 'risk']);
 
     const [conflict] = (await admin.sod.check({ kind: 'design' })).conflicts;
-    const past = await failure(admin.sod.mitigations.create({ conflictKey: conflict!.key, mitigatingControl: '复核', expiresOn: addDays(todayIso(), -1) }));
-    expect(past).toMatchObject({ code: 'BAD_REQUEST', message: `到期日：${addDays(todayIso(), -1)} 已经过去（今天是 ${todayIso()}），缓解措施只能在今天或以后到期。` });
+    const backwards = await failure(
+      admin.sod.mitigations.create({ conflictKey: conflict!.key, mitigatingControl: '复核', validFrom: todayIso(), expiresOn: addDays(todayIso(), -1) }),
+    );
+    expect(backwards.fieldErrors?.expiresOn).toEqual(['期间的结束日不能早于开始日。']);
     const noControl = await failure(admin.sod.mitigations.create({ conflictKey: conflict!.key, mitigatingControl: ' ', expiresOn: todayIso() }));
     expect(noControl.fieldErrors?.mitigatingControl).toEqual(['缓解控制：必须写明用什么控制弥补这一冲突，不能无条件豁免。']);
     const noConflict = await failure(admin.sod.mitigations.create({ conflictKey: 'people:1:2:3-4', mitigatingControl: '复核', expiresOn: todayIso() }));

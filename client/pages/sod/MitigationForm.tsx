@@ -20,7 +20,7 @@ export function MitigationForm(props: { conflict: SodConflict; nameOf: (code: st
   const create = useMutation(trpc.sod.mitigations.create.mutationOptions());
   const form = useForm({
     mode: 'controlled',
-    initialValues: { mitigatingControl: '', controlNodeId: '' as number | string, expiresOn: addDays(todayIso(), 90) },
+    initialValues: { mitigatingControl: '', controlNodeId: '' as number | string, validFrom: todayIso(), expiresOn: addDays(todayIso(), 90) },
   });
 
   const submit = form.onSubmit((values) =>
@@ -29,6 +29,7 @@ export function MitigationForm(props: { conflict: SodConflict; nameOf: (code: st
         conflictKey: conflict.key,
         mitigatingControl: values.mitigatingControl,
         controlNodeId: values.controlNodeId === '' ? null : Number(values.controlNodeId),
+        validFrom: values.validFrom,
         expiresOn: values.expiresOn,
       });
       await invalidate();
@@ -58,6 +59,14 @@ export function MitigationForm(props: { conflict: SodConflict; nameOf: (code: st
         min={1}
         allowDecimal={false}
         {...form.getInputProps('controlNodeId')}
+      />
+      <TextInput
+        type="date"
+        label={t('sodPage.mitigations.validFrom')}
+        description={t('sodPage.mitigations.validFromHint')}
+        required
+        data-testid="mitigation-from"
+        {...form.getInputProps('validFrom')}
       />
       <TextInput type="date" label={t('sodPage.mitigations.expiresOn')} required data-testid="mitigation-expires" {...form.getInputProps('expiresOn')} />
     </FormModal>

@@ -15,9 +15,10 @@ import type { SodMitigation } from './sod-types.ts';
 const col = gridColumnHelper<SodMitigation>();
 const NO_MITIGATIONS: SodMitigation[] = [];
 
-type MitigationState = 'active' | 'lapsed' | 'revoked';
-const STATE_COLORS: Record<MitigationState, string> = { active: 'teal', lapsed: 'orange', revoked: 'gray' };
-const stateOf = (m: SodMitigation, today: string): MitigationState => (m.revokedAt ? 'revoked' : m.expiresOn >= today ? 'active' : 'lapsed');
+type MitigationState = 'active' | 'lapsed' | 'revoked' | 'upcoming';
+const STATE_COLORS: Record<MitigationState, string> = { active: 'teal', lapsed: 'orange', revoked: 'gray', upcoming: 'blue' };
+const stateOf = (m: SodMitigation, today: string): MitigationState =>
+  m.revokedAt ? 'revoked' : m.validFrom > today ? 'upcoming' : m.expiresOn >= today ? 'active' : 'lapsed';
 
 /** Every mitigation ever recorded — in force, lapsed or revoked — with revocation for the live ones. */
 export function MitigationsPage() {
@@ -42,6 +43,7 @@ export function MitigationsPage() {
             </Text>
           ),
         }),
+        col.accessor('validFrom', { header: 'sodPage.mitigations.validFrom', cell: ({ getValue }) => <Nowrap>{getValue()}</Nowrap> }),
         col.accessor('expiresOn', { header: 'sodPage.mitigations.expiresOn', cell: ({ getValue }) => <Nowrap>{getValue()}</Nowrap> }),
         col.accessor((m) => t(`sodPage.mitigations.states.${stateOf(m, today)}`), {
           id: 'state',

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Badge, Button, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Menu, Text, Tooltip } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { gridColumnHelper } from '../../components/DataGrid.tsx';
@@ -13,6 +13,7 @@ import { notifyError, notifySuccess } from '../../lib/errors.ts';
 import { RuleForm } from './RuleForm.tsx';
 import { RISK_COLORS, useInvalidateSod } from './use-sod.tsx';
 import type { SodRule } from './sod-types.ts';
+import { SOD_CYCLES } from '../../../shared/sod-cycle-defaults.ts';
 
 const col = gridColumnHelper<SodRule>();
 const NO_RULES: SodRule[] = [];
@@ -34,15 +35,12 @@ export function RulesPage() {
       onError: notifyError,
     }),
   );
-  const adopt = useMutation(
-    trpc.sod.rules.adoptDefaults.mutationOptions({
-      onSuccess: async (r) => {
-        await invalidate();
-        notifications.show({ color: 'teal', message: t('sodPage.rules.adopted', { added: r.added.length, skipped: r.skipped.length }) });
-      },
-      onError: notifyError,
-    }),
-  );
+  const adopted = async (r: { added: string[]; skipped: string[] }) => {
+    await invalidate();
+    notifications.show({ color: 'teal', message: t('sodPage.rules.adopted', { added: r.added.length, skipped: r.skipped.length }) });
+  };
+  const adopt = useMutation(trpc.sod.rules.adoptDefaults.mutationOptions({ onSuccess: adopted, onError: notifyError }));
+  const adoptCycle = useMutation(trpc.sod.rules.adoptCycle.mutationOptions({ onSuccess: adopted, onError: notifyError }));
 
   const columns = useMemo(
     () =>
@@ -93,9 +91,25 @@ export function RulesPage() {
         form={({ row, onClose }) => <RuleForm rule={row} onClose={onClose} />}
         toolbar={
           canWrite && (
-            <Button variant="light" onClick={() => adopt.mutate()} loading={adopt.isPending} data-testid="adopt-defaults">
-              {t('sodPage.rules.adoptDefaults')}
-            </Button>
+            <Group gap="xs">
+              <Button variant="light" onClick={() => adopt.mutate()} loading={adopt.isPending} data-testid="adopt-defaults">
+                {t('sodPage.rules.adoptDefaults')}
+              </Button>
+              <Menu position="bottom-start">
+                <Menu.Target>
+                  <Button variant="light" loading={adoptCycle.isPending} data-testid="adopt-cycle">
+                    {t('sodPage.rules.adoptCycle')}
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  {SOD_CYCLES.map((cycle) => (
+                    <Menu.Item key={cycle} onClick={() => adoptCycle.mutate({ cycle })} data-testid={`adopt-cycle-${cycle}`}>
+                      {t(`sodPage.rules.cycles.${cycle}`)}
+                    </Menu.Item>
+                  ))}
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
           )
         }
       />
