@@ -175,7 +175,7 @@ export const uiEn: UiMessages = {
     effectiveDate: 'Effective date',
     publisher: 'Publisher',
     numberingScript: 'Numbering script',
-    numberingScripts: { hans: 'Simplified (第一条)', hant: 'Traditional (第一條)' },
+    numberingScripts: { hans: 'Simplified Chinese characters', hant: 'Traditional Chinese characters' },
     coverHint: 'Printed on the cover of the exported Word document.',
   },
   outline: {
@@ -247,7 +247,7 @@ export const uiEn: UiMessages = {
   wordDownload: {
     button: 'Download Word',
     current: 'Current language',
-    zh: '中文',
+    zh: 'Chinese',
     en: 'English',
   },
   importPage: {
@@ -272,7 +272,7 @@ export const uiEn: UiMessages = {
     clearFile: 'Paste text instead',
     numberingStyle: 'Numbering style',
     script: 'Script',
-    scripts: { hans: 'Simplified (第一条)', hant: 'Traditional (第一條)' },
+    scripts: { hans: 'Simplified Chinese characters', hant: 'Traditional Chinese characters' },
     properties: 'Manual properties',
     propertyKeys: { title: 'Name', documentNumber: 'Document no.', versionLabel: 'Version', effectiveDate: 'Effective date', publisher: 'Publisher' },
     sourceNumber: 'Number in document',

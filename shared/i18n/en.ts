@@ -722,7 +722,7 @@ export const en: Messages = {
     },
   },
   manualDocx: {
-    draftMark: '草稿 / DRAFT',
+    draftMark: 'DRAFT',
     coverDocumentNumber: 'Document No.: {{value}}',
     coverVersion: 'Version: {{value}}',
     coverEffectiveDate: 'Effective date: {{value}}',
