@@ -95,3 +95,10 @@ export async function rowsWrittenPerOp(db: Database['db'], fn: () => Promise<unk
     await sql`drop table bench_rows_written`.execute(db);
   }
 }
+
+/** The session cookie (`cb_session=…`) a sign-in response sets; it may set a device cookie beside it. */
+export function sessionCookie(login: Response): string {
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('cb_session='));
+  if (!cookie) throw new Error(`sign-in set no session cookie (status ${login.status})`);
+  return cookie.split(';')[0]!;
+}

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../../server/app.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/demo/seed.ts';
 import { CSRF_HEADER } from '../../shared/http.ts';
-import { medianMs, type BenchCase } from '../harness.ts';
+import { medianMs, sessionCookie, type BenchCase } from '../harness.ts';
 
 const ITERATIONS = 300;
 
@@ -24,7 +24,7 @@ export const apiRoundtrip: BenchCase = {
         headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
         body: JSON.stringify({ username: 'viewer', password: DEMO_PASSWORD }),
       });
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const cookie = sessionCookie(login);
       const query = async () => {
         const res = await fetch(`${base}/org.dutyCategories`, { headers: { cookie } });
         if (!res.ok) throw new Error(`tRPC query failed: ${res.status}`);

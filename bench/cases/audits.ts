@@ -7,7 +7,7 @@ import { clearScoringCaches } from '../../server/audits/scoring-digest.ts';
 import { DEFAULT_SAMPLE_SIZES, ELEMENTS } from '../../shared/scoring.ts';
 import type { SnapshotControl } from '../../shared/controls.ts';
 import { CSRF_HEADER } from '../../shared/http.ts';
-import { type BenchCase } from '../harness.ts';
+import { sessionCookie, type BenchCase } from '../harness.ts';
 import { runTestersInChild, type Ack } from './save-load.ts';
 
 const PROCESS_BASE = 1_000_000;
@@ -204,6 +204,7 @@ export const scoreRollup: BenchCase = {
 
 const TESTERS = 50;
 const SAVE_CONTROLS = 1_000;
+const SAVE_PROCESSES = 50;
 /** tests every tester also works on: the contention */
 const HOT = 10;
 /** open loop: each tester saves once per second for 30 s */
@@ -274,7 +275,7 @@ async function rawSaveRate(db: Db, testIds: number[], workers: number, ms: numbe
   return (done / (performance.now() - t0)) * 1000;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 /**
  * What 50 testers feel: each saves once per second for 30 s over real HTTP (open loop, from a
@@ -288,12 +289,18 @@ export const concurrentSave: BenchCase = {
   name: 'concurrent-save',
   async run({ database }) {
     const db = database.db;
-    const { auditId, testIds } = await auditFixture(db, { controls: SAVE_CONTROLS, processes: 50, units: 10, results: false });
+    const { auditId, testIds } = await auditFixture(db, { controls: SAVE_CONTROLS, processes: SAVE_PROCESSES, units: 10, results: false });
     const password = 'BenchPassword2026';
     const hash = await hashPassword(password);
-    await db
+    const testers = await db
       .insertInto('app_user')
       .values(Array.from({ length: TESTERS }, (_, i) => ({ username: `tester${i}`, display_name: `测试员 ${i}`, role: 'auditor' as const, password_hash: hash })))
+      .returning('id')
+      .execute();
+    // testers save only the processes they are assigned (audits/access.ts): each tester is on every process, as a team sharing an audit is
+    await db
+      .insertInto('audit_tester')
+      .values(testers.flatMap((t) => Array.from({ length: SAVE_PROCESSES }, (_, p) => ({ audit_id: auditId, process_id: PROCESS_BASE + p, user_id: t.id }))))
       .execute();
 
     const app = await buildApp({ database, production: true, secureCookies: false, logLevel: 'silent', clientDir: '/nonexistent' });
@@ -306,7 +313,7 @@ export const concurrentSave: BenchCase = {
       for (let i = 0; i < TESTERS; i++) {
         const login = await fetch(`${base}/auth.login`, { method: 'POST', headers, body: JSON.stringify({ username: `tester${i}`, password }) });
         if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-        cookies.push(login.headers.get('set-cookie')!.split(';')[0]!);
+        cookies.push(sessionCookie(login));
       }
 
       // one tester alone on the idle server, on the last 20 controls: no tester's own share reaches them
@@ -332,7 +339,7 @@ export const concurrentSave: BenchCase = {
       return {
         ratio: p99 / loneMedian,
         details:
-          `p99_ms=${p99.toFixed(1)} p50_ms=${percentile(latencies, 50).toFixed(1)} p90_ms=${percentile(latencies, 90).toFixed(1)} max_ms=${latencies[latencies.length - 1]!.toFixed(1)} ` +
+          `p99_ms=${p99.toFixed(1)} p50_ms=${percentile(latencies, 50).toFixed(1)} p90_ms=${percentile(latencies, 90).toFixed(1)} max_ms=${(latencies.at(-1) ?? NaN).toFixed(1)} ` +
           `lone_save_median_ms=${loneMedian.toFixed(1)} testers=${TESTERS} open_loop=${OPEN_SAVES}x${OPEN_INTERVAL_MS}ms saves=${open.acks.length}/${expected} conflicts=${open.conflicts} ` +
           `saturation_ratio=${(rawPerS / savesPerS).toFixed(2)} saturation_saves_per_s=${savesPerS.toFixed(0)} raw_sql_saves_per_s=${rawPerS.toFixed(0)} ` +
           `errors=${errors} error_kinds=${errorKinds} unacknowledged=${unacknowledged} lost=${lost}`,

@@ -12,7 +12,7 @@ import { findingData, type AuditWorkbookData } from '../../shared/audits.ts';
 import { buildApp } from '../../server/app.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { CSRF_HEADER } from '../../shared/http.ts';
-import type { BenchCase } from '../harness.ts';
+import { sessionCookie, type BenchCase } from '../harness.ts';
 
 const CONTROLS = 20_000;
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workbook-child.ts');
@@ -159,7 +159,7 @@ export const workbookExport: BenchCase = {
         body: JSON.stringify({ username: 'bench-reader', password }),
       });
       if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const cookie = sessionCookie(login);
       const download = async () => {
         const t = performance.now();
         const res = await fetch(`${origin}/api/audits/${data.audit.id}/workbook.xlsx?lang=zh-CN`, { headers: { cookie } });
