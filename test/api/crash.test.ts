@@ -76,11 +76,11 @@ async function startServer(dataDir: string): Promise<Server> {
   return { child, base, output: () => out, exited };
 }
 
-async function login(base: string): Promise<string> {
+async function login(base: string, username = 'admin'): Promise<string> {
   const res = await fetch(`${base}/api/trpc/auth.login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-controlbook-csrf': '1' },
-    body: JSON.stringify({ username: 'admin', password: 'ControlBook2026' }),
+    body: JSON.stringify({ username, password: 'ControlBook2026' }),
   });
   expect(res.status).toBe(200);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('cb_session='));
@@ -264,9 +264,10 @@ describe('crash safety (PGlite data directory)', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-crash-results-'));
     try {
       const first = await startServer(dataDir);
-      const cookie = await login(first.base);
+      // the demo audit's lead: only the lead and assigned testers enter results
+      const cookie = await login(first.base, 'auditor');
       const query = async <T>(proc: string, input: unknown) =>
-        ((await (await fetch(`${first.base}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } })).json()) as { result: { data: T } }).result.data;
+        ((await (await fetch(`${first.base}/api/trpc/${proc}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers: { cookie } })).json()) as { result: { data: T } }).result.data;
       const audits = await query<{ id: number; status: string }[]>('audits.list', undefined);
       const audit = audits.find((a) => a.status === 'fieldwork')!;
       const detail = await query<{ controls: { id: number; evidenceTypes: string[] }[]; tests: { id: number; controlId: number; version: number }[] }>('audits.get', { auditId: audit.id });

@@ -203,7 +203,8 @@ describeApi('control matrix import/export', (env) => {
   it('reports every row-level error and imports nothing', async () => {
     const manual = await newManual('BAD');
     try {
-      const big = 'x'.repeat(10 * 1024 * 1024);
+      // over Excel's cell limit; a text of megabytes of one letter would be refused as a zip bomb (1000× ratio) before any row is read
+      const big = 'x'.repeat(40_000);
       const file = await xlsx([
         HEADER_ZH,
         ['1', '采购', '', '', '', '', '', '', '', '', '', ''],
@@ -234,7 +235,7 @@ describeApi('control matrix import/export', (env) => {
           '第 6 行（编号）：找不到上级“3”：表中没有这个编号，本行也没有填写可作为上级的流程或控制步骤名称。',
           '第 7 行（—）：无法判断是流程、控制步骤还是控制点：请在“流程”“控制步骤”或“控制点”列中填写名称。',
           '单元格 F8：含有公式 =SUM(1,2)。导入不接受公式：请复制后“选择性粘贴为数值”再导入。',
-          '单元格 J9：文本过长（10485760 个字符，超过 Excel 单元格上限 32767）。',
+          '单元格 J9：文本过长（40000 个字符，超过 Excel 单元格上限 32767）。',
         ]),
       );
       expect(r.errorCount).toBe(13);
