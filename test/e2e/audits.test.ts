@@ -132,8 +132,12 @@ describe.skipIf(!hasChromium)('Audit workspace in Chromium', () => {
       await page.getByTestId('nav-audits').waitFor();
       await page.goto(`${suite.server.baseUrl}/audits/${auditId}`);
       await page.getByTestId(`control-row-${c.number}`).click();
-      // meanwhile the admin saves the same control (not applicable)
+      // meanwhile the admin, whom the lead has just put on the control's process as a second tester, saves it (not applicable)
       const admin = await apiAs(suite.server.baseUrl, 'admin');
+      const adminId = (await admin.auth.me.query())!.id;
+      const processId = c.processIds[0]!;
+      const testers = detail.testers.filter((t) => t.processId === processId).map((t) => t.userId);
+      await auditor.audits.assignTesters.mutate({ auditId, processId, userIds: [...testers, adminId] });
       await admin.audits.saveTest.mutate({
         testId: test.id,
         expectedVersion: test.version,
