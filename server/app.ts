@@ -98,7 +98,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const url = new URL(req.url, 'http://x');
     if (url.searchParams.get('batch') !== '1') return;
     const paths = decodeURIComponent(url.pathname.slice('/api/trpc/'.length)).split(',');
-    if (paths.length > 1 && paths.some((p) => p.startsWith('auth.') && p !== 'auth.me')) {
+    // auth.me and auth.logout check no password; an empty logout body could not travel unbatched anyway
+    if (paths.length > 1 && paths.some((p) => p.startsWith('auth.') && p !== 'auth.me' && p !== 'auth.logout')) {
       await reply.code(400).send({
         error: { message: 'auth.* calls may not be batched', code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } },
       });

@@ -14,8 +14,9 @@ export function makeTrpcClient() {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        // the server refuses sign-in calls in a batch (server/app.ts)
-        condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
+        // calls that check a password travel alone (server/app.ts refuses them in a batch); logout has
+        // no input, and tRPC's unbatched link would send it as an empty body, which the server cannot parse
+        condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.') && op.path !== 'auth.logout',
         true: httpLink({ url: '/api/trpc', headers }),
         false: httpBatchLink({
           url: '/api/trpc',
