@@ -216,7 +216,7 @@ const LONE_SAVES = 40;
 const SATURATION_MS = 8_000;
 
 /** Acknowledged saves not in the database, and saves in it nobody was told about. */
-async function verifySaves(db: Db, auditId: number, acks: Ack[]) {
+export async function verifySaves(db: Db, auditId: number, acks: Ack[]) {
   const rows = await db.selectFrom('audit_test').select(['id', 'version', 'notes']).where('audit_id', '=', auditId).execute();
   const trail = await db
     .selectFrom('audit_trail')

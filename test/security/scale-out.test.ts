@@ -4,6 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { describeApi, TEST_PASSWORD } from '../api/harness.ts';
 import { buildApp } from '../../server/app.ts';
 import { openDatabase, type Database } from '../../server/db/connect.ts';
+import { hashPassword } from '../../server/auth/password.ts';
+import { auditFixture, verifySaves } from '../../bench/cases/audits.ts';
+import { runTestersInChild } from '../../bench/cases/save-load.ts';
+import { sessionCookie } from '../../bench/harness.ts';
 
 // Issue #19, item 6: two app instances on one PostgreSQL database share sessions and the sign-in
 // throttle (PGlite is single-process, so this runs only when DATABASE_URL is set).
@@ -48,4 +52,44 @@ describeApi('two instances on one PostgreSQL', (env) => {
     expect((await login(a, 'viewer1', TEST_PASSWORD)).status).toBe(429);
     expect((await login(b, 'viewer1', TEST_PASSWORD)).status).toBe(429);
   });
+
+  it('50 testers split across both instances save results concurrently: 0 lost, 0 errors', async (ctx) => {
+    if (env().backend !== 'postgres') ctx.skip();
+    const db = env().db;
+    const processes = 10;
+    const { auditId, testIds } = await auditFixture(db, { controls: 210, processes, units: 4, results: false });
+    const testers = await db
+      .insertInto('app_user')
+      .values(Array.from({ length: 50 }, (_, i) => ({ username: `tester${i}`, display_name: `测试员 ${i}`, role: 'auditor' as const, password_hash: 'x' })))
+      .returning('id')
+      .execute();
+    const hash = await hashPassword(TEST_PASSWORD);
+    await db.updateTable('app_user').set({ password_hash: hash }).where('username', 'like', 'tester%').execute();
+    await db
+      .insertInto('audit_tester')
+      .values(testers.flatMap((t) => Array.from({ length: processes }, (_, p) => ({ audit_id: auditId, process_id: 1_000_000 + p, user_id: t.id }))))
+      .execute();
+    const [a, b] = [await instance(), await instance()];
+    // each tester signs in through one instance and saves through the other: sessions are shared
+    const cookies: string[] = [];
+    for (let i = 0; i < 50; i++) cookies.push(sessionCookie(await login(i % 2 ? a : b, `tester${i}`, TEST_PASSWORD)));
+    const hot = 10; // controls every tester also saves: optimistic-lock conflicts across instances
+    const own = testIds.slice(hot);
+    const half = own.length / 2;
+    const plan = (base: string, from: number, ids: number[]) => ({
+      base: `${base}/api/trpc`,
+      cookies: cookies.filter((_, i) => i % 2 === from),
+      testIds: [...testIds.slice(0, hot), ...ids],
+      hot,
+      mode: 'open' as const,
+      savesPerTester: 8,
+      timeLimitMs: 0,
+      intervalMs: 500,
+    });
+    const [onA, onB] = await Promise.all([runTestersInChild(plan(a, 0, own.slice(0, half))), runTestersInChild(plan(b, 1, own.slice(half)))]);
+    const { lost } = await verifySaves(db, auditId, [...onA.acks, ...onB.acks]);
+    expect({ errors: onA.errors + onB.errors, kinds: { ...onA.errorKinds, ...onB.errorKinds }, lost }).toEqual({ errors: 0, kinds: {}, lost: 0 });
+    expect(onA.acks.length + onB.acks.length).toBe(50 * 8);
+    expect(onA.conflicts + onB.conflicts).toBeGreaterThan(0); // they did meet on the shared controls
+  }, 300_000);
 });
