@@ -1,5 +1,6 @@
 import yauzl from 'yauzl';
 import { appError } from '../errors.ts';
+import { ZIP_BOUNDS } from '../files/bounded-unzip.ts';
 
 /**
  * The parts of a .docx the import reads, unpacked with caps so a zip bomb or a damaged file
@@ -60,8 +61,11 @@ export async function readDocxParts(buffer: Buffer): Promise<Map<string, Buffer>
         let size = 0;
         stream.on('data', (c: Buffer) => {
           size += c.length;
-          // never trust the declared size: stop inflating past the cap
-          if (size > DOCX_LIMITS.entryBytes || total + size > DOCX_LIMITS.totalBytes) {
+          // never trust the declared size: stop inflating past the cap, or past the ratio of a zip bomb
+          // (the same ratio bound as every other upload: server/files/bounded-unzip.ts)
+          const unpacked = total + size;
+          const bomb = unpacked > ZIP_BOUNDS.ratioFreeBytes && unpacked > buffer.length * ZIP_BOUNDS.maxRatio;
+          if (size > DOCX_LIMITS.entryBytes || unpacked > DOCX_LIMITS.totalBytes || bomb) {
             stream.destroy();
             tooBig();
             return;
