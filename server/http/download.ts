@@ -49,6 +49,8 @@ export async function registerDownloadRoute(app: FastifyInstance, opts: UploadOp
     const fail = (status: number, key: string, params: Record<string, unknown> = {}) =>
       reply.code(status).type('application/json; charset=utf-8').send({ error: { message: translate(ctx.locale, key, params), messageKey: key } });
     if (!ctx.user) return fail(401, 'errors.unauthenticated');
+    // as for procedures (server/trpc/trpc.ts): a password that must change opens nothing else
+    if (ctx.user.mustChangePassword) return fail(403, 'errors.password.mustChange');
     if (!can(ctx.user.role, route.permission)) return fail(403, 'errors.forbidden', { role: translate(ctx.locale, `roles.${ctx.user.role}`) });
     try {
       const file = await route.handle({

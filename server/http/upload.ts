@@ -166,6 +166,8 @@ export async function registerUploadRoute(app: FastifyInstance, opts: UploadOpti
         refuse(reply, status, translateError(locale, key, params), key);
       if (req.headers[CSRF_HEADER] !== '1') return fail(403, 'errors.csrf');
       if (!ctx.user) return fail(401, 'errors.unauthenticated');
+      // as for procedures (server/trpc/trpc.ts): a password that must change opens nothing else
+      if (ctx.user.mustChangePassword) return fail(403, 'errors.password.mustChange');
       if (!can(ctx.user.role, route.permission)) return fail(403, 'errors.forbidden', { roleKey: `roles.${ctx.user.role}` });
       const declared = Number(req.headers['content-length']);
       const size = Number.isFinite(declared) && declared > 0 ? declared : null;

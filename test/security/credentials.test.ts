@@ -6,6 +6,7 @@ import { createCallerFactory } from '../../server/trpc/trpc.ts';
 import { appRouter } from '../../server/trpc/app-router.ts';
 import { findSessionUser } from '../../server/auth/sessions.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed.ts';
+import { httpApp } from './http.ts';
 
 // Issue #19, defect 5: weak passwords accepted, the public demo admin password kept forever,
 // sessions extended without end.
@@ -32,6 +33,14 @@ describeApi('credentials', (env) => {
     expect((await (await as()).auth.me())?.mustChangePassword).toBe(true);
     const refused = await failure((await as()).users.list());
     expect(refused).toMatchObject({ code: 'FORBIDDEN', messageKey: 'errors.password.mustChange' });
+    // file routes too: no backup download (nor any upload) before the change
+    const { app } = await httpApp(env(), []);
+    try {
+      const backup = await app.inject({ method: 'GET', url: '/api/admin/backup', cookies: { cb_session: cookie.token! } });
+      expect([backup.statusCode, backup.json().error.messageKey]).toEqual([403, 'errors.password.mustChange']);
+    } finally {
+      await app.close();
+    }
     await (await as()).auth.changePassword({ currentPassword: DEMO_PASSWORD, newPassword: 'Ledger-Ox-2026' });
     await expect((await as()).users.list()).resolves.toBeTruthy();
     // the other demo users are not forced
