@@ -1,5 +1,6 @@
 import type { Executor } from '../db/connect.ts';
 import type { Locale } from '../../shared/auth.ts';
+import { forgetCachedSessions } from './sessions.ts';
 
 /** Reads and writes of the signed-in user's own account. */
 
@@ -19,10 +20,12 @@ export async function passwordHashOf(db: Executor, userId: number): Promise<stri
 
 /** The new password replaces the old; a forced change (must_change_password) is then done. */
 export async function setPassword(db: Executor, userId: number, passwordHash: string, changedAt: string): Promise<void> {
+  forgetCachedSessions(); // must_change_password is part of the session user
   await db.updateTable('app_user').set({ password_hash: passwordHash, password_changed_at: changedAt, must_change_password: false }).where('id', '=', userId).execute();
 }
 
 export async function setLocale(db: Executor, userId: number, locale: Locale): Promise<void> {
+  forgetCachedSessions();
   await db.updateTable('app_user').set({ locale }).where('id', '=', userId).execute();
 }
 

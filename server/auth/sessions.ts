@@ -74,11 +74,44 @@ export async function findSessionUser(db: Executor, token: string): Promise<Sess
   };
 }
 
+/**
+ * Sessions seen in the last second, by token hash: a page fires a burst of calls, and the lookup
+ * was a quarter of each. Anything that ends or changes a session or its user in this process
+ * calls forgetCachedSessions(); another instance sees such a change within CACHE_MS.
+ */
+const CACHE_MS = 1000;
+const CACHE_MAX = 10_000;
+const cache = new Map<string, { user: SessionUser; until: number }>();
+let generation = 0;
+
+export function forgetCachedSessions(): void {
+  generation++;
+  cache.clear();
+}
+
+/** findSessionUser for request contexts: the same answer, at most CACHE_MS old. */
+export async function requestSessionUser(db: Executor, token: string): Promise<SessionUser | null> {
+  const key = hashToken(token);
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.user;
+  const seen = generation;
+  const user = await findSessionUser(db, token);
+  // a change that landed while we read must not be cached over
+  if (user && seen === generation) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(key, { user, until: now + CACHE_MS });
+  } else cache.delete(key);
+  return user;
+}
+
 export async function deleteSession(db: Executor, token: string): Promise<void> {
+  forgetCachedSessions();
   await db.deleteFrom('session').where('token_hash', '=', hashToken(token)).execute();
 }
 
 export async function deleteUserSessions(db: Executor, userId: number, exceptToken?: string): Promise<void> {
+  forgetCachedSessions();
   let q = db.deleteFrom('session').where('user_id', '=', userId);
   if (exceptToken) q = q.where('token_hash', '<>', hashToken(exceptToken));
   await q.execute();

@@ -1,7 +1,7 @@
 import type {} from '@fastify/cookie'; // augments request.cookies / reply.setCookie
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/connect.ts';
-import { findSessionUser, SESSION_COOKIE, type SessionUser } from '../auth/sessions.ts';
+import { requestSessionUser, SESSION_COOKIE, type SessionUser } from '../auth/sessions.ts';
 import { DEVICE_COOKIE } from '../auth/devices.ts';
 import { resolveLocale, type Locale } from '../../shared/auth.ts';
 import { LOCALE_HEADER } from '../../shared/http.ts';
@@ -70,7 +70,7 @@ export async function createRequestContext(
   opts: { secureCookies: boolean; production: boolean },
 ): Promise<InnerContext> {
   const token = req.cookies[SESSION_COOKIE] ?? null;
-  const user = token ? await findSessionUser(db, token) : null;
+  const user = token ? await requestSessionUser(db, token) : null;
   const header = req.headers[LOCALE_HEADER];
   const locale = resolveLocale(
     (typeof header === 'string' && header) || user?.locale || req.headers['accept-language'],

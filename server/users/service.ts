@@ -4,7 +4,7 @@ import type { Executor } from '../db/connect.ts';
 import type { Trail } from '../audit/trail.ts';
 import { appError, notFound } from '../errors.ts';
 import { hashPassword } from '../auth/password.ts';
-import { deleteUserSessions } from '../auth/sessions.ts';
+import { deleteUserSessions, forgetCachedSessions } from '../auth/sessions.ts';
 import { blockedUntil, clearAttempts, throttleKey } from '../auth/throttle.ts';
 import type { userInput } from '../../shared/auth.ts';
 import { camelRow } from '../db/camel.ts';
@@ -95,6 +95,7 @@ export async function updateUser(
     .where('id', '=', id)
     .returning(publicColumns)
     .executeTakeFirstOrThrow();
+  forgetCachedSessions(); // name and language travel with the session user
   // A role change or deactivation takes effect now, not at the next sign-in.
   if (before.role !== after.role || !after.active) await deleteUserSessions(trx, id);
   await trail.record({ entity: 'app_user', entityId: id, action: 'update', before, after });

@@ -7,6 +7,8 @@ import { buildApp } from '../../server/app.ts';
 import { openDatabase, type Database } from '../../server/db/connect.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../server/demo/seed.ts';
+import { updateUser } from '../../server/users/service.ts';
+import { Trail } from '../../server/audit/trail.ts';
 
 // The HTTP layer itself: CSRF, cookies, headers, health, SPA fallback, error shapes.
 describe('HTTP server', () => {
@@ -76,6 +78,39 @@ describe('HTTP server', () => {
     expect(anon.json().result.data).toBeNull();
     const secure = await login({ 'x-controlbook-csrf': '1' }, prodApp);
     expect(secure.cookies.find((c) => c.name === 'cb_session')?.secure).toBe(true);
+  });
+
+  it('ends a session at once on sign-out or deactivation, though the last second\'s lookups are cached', async () => {
+    const signIn = async (username: string) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/trpc/auth.login',
+        headers: { 'content-type': 'application/json', 'x-controlbook-csrf': '1' },
+        payload: JSON.stringify({ username, password: DEMO_PASSWORD }),
+      });
+      return res.cookies.find((c) => c.name === 'cb_session')!.value;
+    };
+    const me = async (token: string) => (await app.inject({ url: '/api/trpc/auth.me', cookies: { cb_session: token } })).json().result.data;
+
+    const viewer = await signIn('viewer');
+    expect(await me(viewer)).toMatchObject({ username: 'viewer' });
+    const out = await app.inject({
+      method: 'POST',
+      url: '/api/trpc/auth.logout?batch=1',
+      headers: { 'content-type': 'application/json', 'x-controlbook-csrf': '1' },
+      cookies: { cb_session: viewer },
+      payload: JSON.stringify({ 0: {} }),
+    });
+    expect(out.statusCode).toBe(200);
+    expect(await me(viewer)).toBeNull();
+
+    const designer = await signIn('designer');
+    expect(await me(designer)).toMatchObject({ username: 'designer' });
+    const id = (await database.db.selectFrom('app_user').select('id').where('username', '=', 'designer').executeTakeFirstOrThrow()).id;
+    await database.db.transaction().execute((trx) =>
+      updateUser(trx, new Trail(trx, { userId: null, username: 'system' }), -1, id, { displayName: 'D', role: 'designer', personId: null, locale: 'zh-CN', active: false }),
+    );
+    expect(await me(designer)).toBeNull();
   });
 
   it('translates errors by the locale header or Accept-Language, with stack traces only in development', async () => {
